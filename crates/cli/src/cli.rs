@@ -1,0 +1,189 @@
+//! Command-line grammar (clap derive). One enum variant per command of SPEC §8.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// skillgate — the evaluation and publish gate for AI-agent skill drafts.
+#[derive(Debug, Parser)]
+#[command(name = "skillgate", version, about, long_about = None)]
+pub struct Cli {
+    /// SQLite database file (created if missing).
+    #[arg(
+        long,
+        global = true,
+        env = "SKILLGATE_DB",
+        default_value = "skillgate.db"
+    )]
+    pub db: PathBuf,
+    /// Configuration file; `./skillgate.toml` is read when present.
+    #[arg(long, global = true, env = "SKILLGATE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per event.
+    Json,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a demo folder with a fresh database and the bundled demo data, and run the pipeline.
+    Demo {
+        /// Folder to create (must not exist or be empty).
+        #[arg(long, default_value = "skillgate-demo")]
+        dir: PathBuf,
+    },
+    /// Create the database and a commented skillgate.toml in the current folder.
+    Init,
+    /// Check this machine: database, sandbox, provider.
+    Doctor,
+    /// Historical agent runs.
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// Published skills.
+    #[command(subcommand)]
+    Skills(SkillsCommand),
+    /// Skill drafts.
+    #[command(subcommand)]
+    Draft(DraftCommand),
+    /// Tool safety policy.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Replay-evaluate a draft (not supported yet).
+    Eval(PassThrough),
+    /// Show an eval report (not supported yet).
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Approve or reject a draft (not supported yet).
+    Review(PassThrough),
+    /// Publish an approved draft through the gate (not supported yet).
+    Publish(PassThrough),
+    /// Start the reviewer web UI and HTTP API (not supported yet).
+    Serve(PassThrough),
+    /// Run a queue worker (not supported yet).
+    Worker(PassThrough),
+    /// Kill switch for replay (not supported yet).
+    Replay(PassThrough),
+    /// Remove raw data past retention (not supported yet).
+    Purge(PassThrough),
+    /// Audit log.
+    Audit {
+        /// Newest entries to show.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+/// Arguments of a command that is not built yet, accepted so that the error is ours, not clap's.
+#[derive(Debug, Args)]
+pub struct PassThrough {
+    /// Arguments (ignored).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+/// `skillgate report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Print a report by id or `latest`.
+    Show(PassThrough),
+}
+
+/// `skillgate runs …`
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// Import runs from a file (canonical JSON Lines, SPEC §2.2).
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// Input format: skillgate (canonical); openai, anthropic and claude-code are not supported yet.
+        #[arg(long, default_value = "skillgate")]
+        format: String,
+    },
+    /// List stored runs.
+    List {
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// Show one run as JSON.
+    Show {
+        /// Run id.
+        id: String,
+    },
+}
+
+/// `skillgate skills …`
+#[derive(Debug, Subcommand)]
+pub enum SkillsCommand {
+    /// Publish a skill folder as its first version (or next version of an existing skill).
+    Add {
+        /// Folder containing SKILL.md.
+        dir: PathBuf,
+    },
+    /// List skills with their latest version.
+    List,
+    /// Show the versions of one skill.
+    Show {
+        /// Skill name.
+        name: String,
+    },
+    /// Lint a skill folder (exit 1 on errors).
+    Lint {
+        /// Folder containing SKILL.md.
+        dir: PathBuf,
+    },
+}
+
+/// `skillgate draft …`
+#[derive(Debug, Subcommand)]
+pub enum DraftCommand {
+    /// Store a draft with its lint, safety and preservation reports.
+    Submit {
+        /// Folder containing SKILL.md.
+        dir: PathBuf,
+        /// Name of the published skill this draft revises.
+        #[arg(long)]
+        revises: Option<String>,
+    },
+    /// Print lint, safety and preservation reports without storing anything.
+    Check {
+        /// Folder containing SKILL.md.
+        dir: PathBuf,
+        /// Compare against the latest published version of this skill.
+        #[arg(long, conflicts_with = "against")]
+        revises: Option<String>,
+        /// Compare against another folder.
+        #[arg(long)]
+        against: Option<PathBuf>,
+    },
+    /// List drafts.
+    List,
+}
+
+/// `skillgate policy …`
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Classify tools: executed, surrogate or blocked, with the rule that decided.
+    Check {
+        /// JSON array of tool entries, or an MCP tools/list result.
+        tools: PathBuf,
+        /// Policy file (TOML).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+    },
+}

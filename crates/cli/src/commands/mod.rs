@@ -1,0 +1,139 @@
+//! One module per command group; each parses nothing and decides nothing, it
+//! wires library calls and prints.
+
+mod demo;
+mod runs;
+
+use crate::cli::{Cli, Command, ReportCommand};
+use crate::config::Config;
+use crate::{Outcome, output};
+use anyhow::{Context, Result};
+use skillgate_store::Store;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A command or option that exists in the interface but is not built yet.
+#[derive(Debug)]
+pub struct NotSupported {
+    /// What is missing.
+    pub what: String,
+}
+
+impl fmt::Display for NotSupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is not supported yet", self.what)
+    }
+}
+
+impl std::error::Error for NotSupported {}
+
+/// Returns the "not supported yet" error for `what`.
+pub fn not_supported(what: impl Into<String>) -> anyhow::Error {
+    NotSupported { what: what.into() }.into()
+}
+
+/// What every command gets: parsed global options and configuration.
+pub struct Ctx {
+    /// Database path.
+    pub db: PathBuf,
+    /// Loaded configuration.
+    pub config: Config,
+    /// `--json`.
+    pub json: bool,
+}
+
+impl Ctx {
+    /// Opens (creating and migrating) the database.
+    pub async fn store(&self) -> Result<Store> {
+        Store::open(&self.db).await.with_context(|| {
+            format!(
+                "database {} (set another with --db PATH)",
+                self.db.display()
+            )
+        })
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Result<Outcome> {
+    let config = Config::load(cli.config.as_deref())?;
+    let ctx = Ctx {
+        db: cli.db,
+        config,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Demo { dir } => demo::run(&ctx, &dir).await,
+        Command::Init => init(&ctx).await,
+        Command::Doctor => doctor(&ctx).await,
+        Command::Runs(cmd) => runs::run(&ctx, cmd).await,
+        Command::Audit { limit } => audit(&ctx, limit).await,
+        Command::Skills(_) | Command::Draft(_) | Command::Policy(_) => {
+            Err(not_supported("this command"))
+        }
+        Command::Eval(_) => Err(not_supported(
+            "`skillgate eval` (replay evaluation, issue 6)",
+        )),
+        Command::Report(ReportCommand::Show(_)) => Err(not_supported(
+            "`skillgate report show` (eval reports, issue 6)",
+        )),
+        Command::Review(_) => Err(not_supported("`skillgate review` (issue 7)")),
+        Command::Publish(_) => Err(not_supported("`skillgate publish` (publish gate, issue 7)")),
+        Command::Serve(_) => Err(not_supported("`skillgate serve` (web UI, issue 8)")),
+        Command::Worker(_) => Err(not_supported("`skillgate worker` (PostgreSQL scale-out)")),
+        Command::Replay(_) => Err(not_supported(
+            "`skillgate replay enable|disable` (kill switch, issue 7)",
+        )),
+        Command::Purge(_) => Err(not_supported("`skillgate purge` (retention, issue 9)")),
+    }
+}
+
+async fn init(ctx: &Ctx) -> Result<Outcome> {
+    let store = ctx.store().await?;
+    store.close().await;
+    let path = PathBuf::from("skillgate.toml");
+    if path.exists() {
+        println!(
+            "database {} ready; skillgate.toml already exists, left unchanged",
+            ctx.db.display()
+        );
+    } else {
+        std::fs::write(&path, crate::config::TEMPLATE)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("database {} ready; wrote skillgate.toml", ctx.db.display());
+    }
+    Ok(Outcome::Ok)
+}
+
+async fn doctor(ctx: &Ctx) -> Result<Outcome> {
+    let store = ctx.store().await?;
+    let (total, accepted) = store.count_runs().await?;
+    println!(
+        "database   ok   {} ({total} runs, {accepted} accepted)",
+        ctx.db.display()
+    );
+    println!("sandbox    --   probe not supported yet (tool sandbox, issue 4)");
+    println!("provider   --   availability check not supported yet (providers, issue 5)");
+    Ok(Outcome::Ok)
+}
+
+async fn audit(ctx: &Ctx, limit: i64) -> Result<Outcome> {
+    let store = ctx.store().await?;
+    let entries = store.list_audit(limit).await?;
+    if ctx.json {
+        output::print_json(&entries)?;
+    } else {
+        let mut t = output::table(&["at", "actor", "action", "subject", "detail"]);
+        for e in &entries {
+            t.add_row(vec![
+                e.at.clone(),
+                e.actor.clone(),
+                e.action.clone(),
+                e.subject.clone(),
+                output::truncate(&e.detail, 60),
+            ]);
+        }
+        println!("{t}");
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,175 @@
+//! skillgate's persistence layer: the one [`Store`] API over sqlx.
+//!
+//! Invariants:
+//! - This is the only crate that speaks SQL. Callers see typed rows and never
+//!   build queries.
+//! - Statements use `$N` placeholders, `ON CONFLICT`, TEXT ids and TEXT
+//!   timestamps only, so the same SQL runs on PostgreSQL when that backend is
+//!   added (SPEC §8); SQLite (WAL) is the embedded default.
+//! - Every multi-row write is one transaction: a killed process leaves either
+//!   the whole batch or none of it.
+
+mod error;
+mod ids;
+mod runs;
+mod skills;
+
+pub use error::StoreError;
+pub use ids::{content_hash, new_id, now_rfc3339};
+pub use runs::{InsertRunsOutcome, RunConflict, RunSummary};
+pub use skills::{DraftRow, NewDraft, SkillFile, SkillSummary, SkillVersionRow, folder_hash};
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Embedded migrations, applied by [`Store::open`].
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Handle to skillgate's database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the SQLite database at `path`, switches it
+    /// to WAL and applies pending migrations.
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.exists()
+        {
+            return Err(StoreError::Open {
+                target: path.display().to_string(),
+                reason: format!("folder {} does not exist", parent.display()),
+            });
+        }
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        Self::connect(opts, &path.display().to_string()).await
+    }
+
+    /// Opens a database by URL: `sqlite://PATH` (or a plain path). PostgreSQL
+    /// URLs are recognised and refused with a clear "not supported yet".
+    pub async fn open_url(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Err(StoreError::Unsupported(
+                "PostgreSQL storage is not supported yet; use a SQLite path (--db ./skillgate.db)"
+                    .into(),
+            ));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite://") {
+            return Self::open(Path::new(rest)).await;
+        }
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Open {
+                    target: url.into(),
+                    reason: e.to_string(),
+                })?
+                .create_if_missing(true)
+                .foreign_keys(true);
+            return Self::connect(opts, url).await;
+        }
+        Self::open(Path::new(url)).await
+    }
+
+    async fn connect(opts: SqliteConnectOptions, target: &str) -> Result<Store, StoreError> {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Open {
+                target: target.into(),
+                reason: e.to_string(),
+            })?;
+        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Migrate {
+            target: target.into(),
+            reason: e.to_string(),
+        })?;
+        Ok(Store { pool })
+    }
+
+    /// Closes the pool, checkpointing the WAL.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    /// Appends an audit-log entry: who did what to which subject, and why.
+    pub async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id("aud"))
+        .bind(now_rfc3339())
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .bind(detail)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Audit entries, newest first.
+    pub async fn list_audit(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        Ok(sqlx::query_as::<_, AuditEntry>(
+            "SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Reads a setting.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Writes a setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    /// Entry id.
+    pub id: String,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What (`skill.publish`, `draft.submit`, …).
+    pub action: String,
+    /// Which object.
+    pub subject: String,
+    /// Why / details.
+    pub detail: String,
+}
