@@ -12,11 +12,12 @@
 //! character in a long answer is tolerated but a short drift is not.
 
 use crate::types::Locale;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Tolerances of the check.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Tolerances of the check (configuration `[script_check]`, if exposed).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScriptCheckOptions {
     /// Flag a script with at least this many letters.
     pub min_chars: usize,

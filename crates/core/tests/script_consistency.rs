@@ -186,3 +186,17 @@ fn variant_table_has_distinct_han_characters() {
     );
     assert!(VARIANT_PAIRS.len() >= 50);
 }
+
+#[test]
+fn tolerances_read_from_configuration_with_defaults() {
+    let o: ScriptCheckOptions = toml::from_str("min_chars = 10").unwrap();
+    assert_eq!(o.min_chars, 10);
+    assert_eq!(o.max_share, ScriptCheckOptions::default().max_share);
+    let text = "Answer: the file was saved in the project folder, 文件已保存 as requested by the user today.";
+    assert!(!script_consistency(text, Locale::En).consistent);
+    let lenient = ScriptCheckOptions {
+        max_share: 0.2,
+        ..o
+    };
+    assert!(script_consistency_with(text, Locale::En, &lenient).consistent);
+}
