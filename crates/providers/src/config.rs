@@ -447,3 +447,148 @@ impl ProviderConfig {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name: &str| map.get(name).cloned()
+    }
+
+    #[test]
+    fn nothing_configured_resolves_to_none() {
+        let got = ProviderConfig::resolve(None, &env_of(&[])).unwrap();
+        assert!(got.is_none());
+    }
+
+    #[test]
+    fn table_values_are_used_with_defaults_for_the_rest() {
+        let settings: ProviderSettings = toml::from_str(
+            "kind = \"anthropic\"\nmodel = \"claude-x\"\nmax_retries = 5\ntimeout_secs = 2.5",
+        )
+        .unwrap();
+        let cfg = ProviderConfig::resolve(Some(&settings), &env_of(&[]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(cfg.kind, ProviderKind::Anthropic);
+        assert_eq!(cfg.base_url, "https://api.anthropic.com");
+        assert_eq!(cfg.model, "claude-x");
+        assert_eq!(cfg.max_retries, 5);
+        assert_eq!(cfg.timeout, Duration::from_millis(2500));
+        assert_eq!(cfg.concurrency, defaults::CONCURRENCY);
+        assert!(cfg.api_key.is_none());
+    }
+
+    #[test]
+    fn env_vars_override_the_table() {
+        let settings: ProviderSettings =
+            toml::from_str("kind = \"anthropic\"\nmodel = \"a\"\nbase_url = \"http://x\"").unwrap();
+        let env = env_of(&[
+            ("SKILLGATE_PROVIDER", "openai"),
+            ("SKILLGATE_BASE_URL", "http://127.0.0.1:8080/v1/"),
+            ("SKILLGATE_MODEL", "qwen"),
+            ("SKILLGATE_API_KEY", "k-123"),
+        ]);
+        let cfg = ProviderConfig::resolve(Some(&settings), &env)
+            .unwrap()
+            .unwrap();
+        assert_eq!(cfg.kind, ProviderKind::OpenAi);
+        assert_eq!(cfg.base_url, "http://127.0.0.1:8080/v1");
+        assert_eq!(cfg.model, "qwen");
+        assert_eq!(cfg.api_key.as_ref().map(ApiKey::expose), Some("k-123"));
+    }
+
+    #[test]
+    fn judge_reads_only_judge_env_vars() {
+        let env = env_of(&[
+            ("SKILLGATE_MODEL", "agent"),
+            ("SKILLGATE_JUDGE_MODEL", "judge"),
+        ]);
+        let judge = ProviderConfig::resolve_judge(None, &env).unwrap().unwrap();
+        assert_eq!(judge.model, "judge");
+        assert_eq!(judge.kind, ProviderKind::OpenAi);
+        let none =
+            ProviderConfig::resolve_judge(None, &env_of(&[("SKILLGATE_MODEL", "a")])).unwrap();
+        assert!(none.is_none());
+    }
+
+    #[test]
+    fn key_without_model_is_an_error_naming_the_model_variable() {
+        let err =
+            ProviderConfig::resolve(None, &env_of(&[("SKILLGATE_API_KEY", "k")])).unwrap_err();
+        assert!(err.to_string().contains("SKILLGATE_MODEL"), "{err}");
+    }
+
+    #[test]
+    fn unknown_kind_is_an_error_naming_the_source() {
+        let err = ProviderConfig::resolve(
+            None,
+            &env_of(&[("SKILLGATE_PROVIDER", "gemini"), ("SKILLGATE_MODEL", "m")]),
+        )
+        .unwrap_err();
+        assert!(matches!(err, ConfigError::UnknownKind { .. }));
+        assert!(err.to_string().contains("SKILLGATE_PROVIDER"), "{err}");
+    }
+
+    #[test]
+    fn api_key_env_reads_the_named_variable_and_fails_when_unset() {
+        let settings: ProviderSettings =
+            toml::from_str("model = \"m\"\napi_key_env = \"MY_KEY\"").unwrap();
+        let cfg = ProviderConfig::resolve(Some(&settings), &env_of(&[("MY_KEY", "secret")]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(cfg.api_key.as_ref().map(ApiKey::expose), Some("secret"));
+        let err = ProviderConfig::resolve(Some(&settings), &env_of(&[])).unwrap_err();
+        assert!(err.to_string().contains("MY_KEY"), "{err}");
+    }
+
+    #[test]
+    fn invalid_values_are_rejected() {
+        for text in [
+            "model = \"m\"\nconcurrency = 0",
+            "model = \"m\"\ntemperature = 3.0",
+            "model = \"m\"\ntimeout_secs = -1",
+            "model = \"m\"\nbase_url = \"ftp://x\"",
+        ] {
+            let settings: ProviderSettings = toml::from_str(text).unwrap();
+            assert!(
+                ProviderConfig::resolve(Some(&settings), &env_of(&[])).is_err(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_table_keys_are_rejected() {
+        assert!(toml::from_str::<ProviderSettings>("modle = \"m\"").is_err());
+    }
+
+    #[test]
+    fn key_is_redacted_in_debug_and_skipped_in_serialization() {
+        let mut cfg = ProviderConfig::new(ProviderKind::OpenAi, "http://x/v1", "m");
+        cfg.api_key = Some(ApiKey::new("sk-very-secret"));
+        assert!(!format!("{cfg:?}").contains("sk-very-secret"));
+        let json = serde_json::to_string(&cfg).unwrap();
+        assert!(!json.contains("sk-very-secret"));
+        assert!(!json.contains("api_key"));
+    }
+
+    #[test]
+    fn kind_serializes_as_openai_and_anthropic() {
+        assert_eq!(
+            serde_json::to_string(&ProviderKind::OpenAi).unwrap(),
+            "\"openai\""
+        );
+        assert_eq!(
+            serde_json::from_str::<ProviderKind>("\"anthropic\"").unwrap(),
+            ProviderKind::Anthropic
+        );
+    }
+}
