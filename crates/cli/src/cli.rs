@@ -63,21 +63,32 @@ pub enum Command {
     /// Tool safety policy.
     #[command(subcommand)]
     Policy(PolicyCommand),
-    /// Replay-evaluate a draft (not supported yet).
-    Eval(PassThrough),
-    /// Show an eval report (not supported yet).
+    /// Replay-evaluate a draft: cases × {baseline, candidate} × trials, graded, reported.
+    Eval(crate::commands::eval::EvalArgs),
+    /// Eval reports.
     #[command(subcommand)]
-    Report(ReportCommand),
-    /// Approve or reject a draft (not supported yet).
-    Review(PassThrough),
-    /// Publish an approved draft through the gate (not supported yet).
-    Publish(PassThrough),
+    Report(crate::commands::eval::ReportCommand),
+    /// Replay cases pinned by hand.
+    #[command(subcommand)]
+    Cases(crate::commands::eval::CasesCommand),
+    /// Replay one run once and print the transcript (debugging).
+    ReplayCase(crate::commands::eval::ReplayCaseArgs),
+    /// Approve or reject a draft.
+    Review(crate::commands::governance::ReviewArgs),
+    /// Publish an approved draft through the gate.
+    Publish(crate::commands::governance::PublishArgs),
+    /// Return a skill to an earlier published version.
+    Rollback(crate::commands::governance::RollbackArgs),
+    /// Kill switch: turn replay (and optionally publishing) off or on.
+    #[command(subcommand)]
+    Replay(crate::commands::governance::ReplayCommand),
+    /// Side-effect and safety incidents.
+    #[command(subcommand)]
+    Incident(crate::commands::governance::IncidentCommand),
     /// Start the reviewer web UI and HTTP API (not supported yet).
     Serve(PassThrough),
     /// Run a queue worker (not supported yet).
     Worker(PassThrough),
-    /// Kill switch for replay (not supported yet).
-    Replay(PassThrough),
     /// Remove raw data past retention (not supported yet).
     Purge(PassThrough),
     /// Audit log.
@@ -94,13 +105,6 @@ pub struct PassThrough {
     /// Arguments (ignored).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
-}
-
-/// `skillgate report …`
-#[derive(Debug, Subcommand)]
-pub enum ReportCommand {
-    /// Print a report by id or `latest`.
-    Show(PassThrough),
 }
 
 /// `skillgate runs …`

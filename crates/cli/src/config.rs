@@ -14,6 +14,14 @@ pub struct Config {
     /// Tool policy settings.
     #[serde(default)]
     pub policy: PolicyConfig,
+    /// Eval settings (cases, trials, budget…).
+    #[allow(dead_code)]
+    #[serde(default)]
+    pub eval: crate::commands::eval::EvalConfig,
+    /// Publish gate settings (rollout phase…).
+    #[allow(dead_code)]
+    #[serde(default)]
+    pub gate: crate::commands::governance::GateSettings,
     /// LLM provider for replay (read by the provider layer).
     #[allow(dead_code)]
     #[serde(default)]
@@ -81,10 +89,10 @@ impl Config {
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         let mut config: Config = toml::from_str(&text)
             .with_context(|| format!("invalid config file {}", path.display()))?;
-        if let (Some(file), Some(dir)) = (&config.policy.file, path.parent()) {
-            if file.is_relative() {
-                config.policy.file = Some(dir.join(file));
-            }
+        if let (Some(file), Some(dir)) = (&config.policy.file, path.parent())
+            && file.is_relative()
+        {
+            config.policy.file = Some(dir.join(file));
         }
         Ok(config)
     }

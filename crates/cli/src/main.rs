@@ -29,7 +29,18 @@ fn init_logging(format: LogFormat) {
     }
 }
 
+/// Restores the default SIGPIPE action so `skillgate … | head` ends quietly
+/// instead of panicking on a closed stdout, as Unix tools do.
+fn reset_sigpipe() {
+    // SAFETY: called once at start-up, before any thread exists; setting a
+    // signal disposition to SIG_DFL has no other preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    reset_sigpipe();
     let cli = Cli::parse();
     init_logging(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -10,6 +10,8 @@
 //!   the whole batch or none of it.
 
 mod error;
+mod evals;
+mod governance;
 mod ids;
 mod runs;
 mod skills;

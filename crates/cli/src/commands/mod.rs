@@ -2,9 +2,12 @@
 //! wires library calls and prints.
 
 mod demo;
+pub mod eval;
+pub mod governance;
 mod runs;
+mod skills;
 
-use crate::cli::{Cli, Command, ReportCommand};
+use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::{Outcome, output};
 use anyhow::{Context, Result};
@@ -68,22 +71,20 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Doctor => doctor(&ctx).await,
         Command::Runs(cmd) => runs::run(&ctx, cmd).await,
         Command::Audit { limit } => audit(&ctx, limit).await,
-        Command::Skills(_) | Command::Draft(_) | Command::Policy(_) => {
-            Err(not_supported("this command"))
-        }
-        Command::Eval(_) => Err(not_supported(
-            "`skillgate eval` (replay evaluation, issue 6)",
-        )),
-        Command::Report(ReportCommand::Show(_)) => Err(not_supported(
-            "`skillgate report show` (eval reports, issue 6)",
-        )),
-        Command::Review(_) => Err(not_supported("`skillgate review` (issue 7)")),
-        Command::Publish(_) => Err(not_supported("`skillgate publish` (publish gate, issue 7)")),
+        Command::Skills(cmd) => skills::skills(&ctx, cmd).await,
+        Command::Draft(cmd) => skills::drafts(&ctx, cmd).await,
+        Command::Policy(_) => Err(not_supported("`skillgate policy check` (issue 4)")),
+        Command::Eval(args) => eval::eval(&ctx, args).await,
+        Command::Report(cmd) => eval::report(&ctx, cmd).await,
+        Command::Cases(cmd) => eval::cases(&ctx, cmd).await,
+        Command::ReplayCase(args) => eval::replay_case(&ctx, args).await,
+        Command::Review(args) => governance::review(&ctx, args).await,
+        Command::Publish(args) => governance::publish(&ctx, args).await,
+        Command::Rollback(args) => governance::rollback(&ctx, args).await,
+        Command::Replay(cmd) => governance::replay(&ctx, cmd).await,
+        Command::Incident(cmd) => governance::incident(&ctx, cmd).await,
         Command::Serve(_) => Err(not_supported("`skillgate serve` (web UI, issue 8)")),
         Command::Worker(_) => Err(not_supported("`skillgate worker` (PostgreSQL scale-out)")),
-        Command::Replay(_) => Err(not_supported(
-            "`skillgate replay enable|disable` (kill switch, issue 7)",
-        )),
         Command::Purge(_) => Err(not_supported("`skillgate purge` (retention, issue 9)")),
     }
 }

@@ -1,0 +1,1 @@
+//! Reviews, publish decisions, incidents, kill switch and rollout-phase settings. (Being written.)
