@@ -67,7 +67,9 @@ pub enum LoadError {
         offset: usize,
     },
     /// `SKILL.md` is larger than the per-file limit.
-    #[error("{file} is {size} bytes, over the limit of {limit} bytes: shorten it or move material into references/")]
+    #[error(
+        "{file} is {size} bytes, over the limit of {limit} bytes: shorten it or move material into references/"
+    )]
     SkillMdTooLarge {
         /// The file.
         file: String,
@@ -288,8 +290,7 @@ fn finish(
 /// Normalizes a relative path to `/`-separated form; `None` for absolute paths or `..`.
 fn normalize_rel_path(path: &str) -> Option<String> {
     let p = path.replace('\\', "/");
-    if p.starts_with('/') || p.contains(':') && p.len() > 1 && p.as_bytes().get(1) == Some(&b':')
-    {
+    if p.starts_with('/') || p.contains(':') && p.len() > 1 && p.as_bytes().get(1) == Some(&b':') {
         return None;
     }
     let mut parts = Vec::new();
@@ -324,7 +325,9 @@ fn folder_name_of(path: &Path) -> String {
 fn is_version_label(s: &str) -> bool {
     let rest = s.strip_prefix('v').unwrap_or(s);
     !rest.is_empty()
-        && rest.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && rest
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Reads a skill folder from disk with the default [`LoadLimits`]: `SKILL.md` and every bundled
@@ -464,8 +467,8 @@ mod tests {
 
     #[test]
     fn from_files_requires_skill_md() {
-        let err = SkillFolder::from_files("s", vec![("README.md".into(), b"x".to_vec())])
-            .unwrap_err();
+        let err =
+            SkillFolder::from_files("s", vec![("README.md".into(), b"x".to_vec())]).unwrap_err();
         assert!(err.to_string().contains("has no SKILL.md"), "{err}");
     }
 
@@ -477,7 +480,10 @@ mod tests {
         )
         .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("s/SKILL.md") && msg.contains("offset 12"), "{msg}");
+        assert!(
+            msg.contains("s/SKILL.md") && msg.contains("offset 12"),
+            "{msg}"
+        );
     }
 
     #[test]

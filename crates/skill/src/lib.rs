@@ -16,8 +16,8 @@ pub use folder::{
 };
 pub use lint::{LintFinding, LintReport, Severity, lint};
 pub use parse::{
-    FileReference, Frontmatter, FrontmatterState, ReferenceKind, Section, SkillDocument,
-    TextUnit, UnitKind,
+    FileReference, Frontmatter, FrontmatterState, ReferenceKind, Section, SkillDocument, TextUnit,
+    UnitKind,
 };
 pub use preserve::{
     ImportantBy, Instruction, PreservationConfig, PreservationReport, SectionOutcome,

@@ -59,7 +59,9 @@ impl LintReport {
 
     /// The error findings.
     pub fn errors(&self) -> impl Iterator<Item = &LintFinding> {
-        self.findings.iter().filter(|f| f.severity == Severity::Error)
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
     }
 
     /// Findings with a given rule id.
@@ -94,7 +96,13 @@ impl LintReport {
 }
 
 /// Top-level frontmatter keys of the Agent Skills format.
-pub const KNOWN_KEYS: [&str; 5] = ["name", "description", "license", "allowed-tools", "metadata"];
+pub const KNOWN_KEYS: [&str; 5] = [
+    "name",
+    "description",
+    "license",
+    "allowed-tools",
+    "metadata",
+];
 /// Longest allowed `name`.
 pub const MAX_NAME_CHARS: usize = 64;
 /// Longest allowed `description`.
@@ -374,7 +382,12 @@ pub fn lint(folder: &SkillFolder) -> LintReport {
     }
 
     findings.sort_by(|a, b| {
-        (a.file != SKILL_MD, &a.file, a.line, &a.rule).cmp(&(b.file != SKILL_MD, &b.file, b.line, &b.rule))
+        (a.file != SKILL_MD, &a.file, a.line, &a.rule).cmp(&(
+            b.file != SKILL_MD,
+            &b.file,
+            b.line,
+            &b.rule,
+        ))
     });
     LintReport { findings }
 }
@@ -400,7 +413,11 @@ fn suggest_name(name: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "my-skill".into() } else { out }
+    if out.is_empty() {
+        "my-skill".into()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]
@@ -437,7 +454,11 @@ mod tests {
 
     #[test]
     fn invalid_yaml_is_an_error_with_line() {
-        let r = lint(&folder("s", "---\nname: s\ndescription: \"open\n---\nbody\n", &[]));
+        let r = lint(&folder(
+            "s",
+            "---\nname: s\ndescription: \"open\n---\nbody\n",
+            &[],
+        ));
         let f = r.with_rule("frontmatter-invalid-yaml").next().unwrap();
         assert!(f.line >= 2, "{f:?}");
     }
@@ -450,11 +471,16 @@ mod tests {
 
     #[test]
     fn bad_name_format_is_an_error_with_suggestion() {
-        let md = "---\nname: Verification-Before-Completion\ndescription: Use when done.\n---\nbody\n";
+        let md =
+            "---\nname: Verification-Before-Completion\ndescription: Use when done.\n---\nbody\n";
         let r = lint(&folder("verification-before-completion", md, &[]));
         let f = r.with_rule("name-invalid").next().unwrap();
         assert_eq!(f.line, 2);
-        assert!(f.message.contains("verification-before-completion"), "{}", f.message);
+        assert!(
+            f.message.contains("verification-before-completion"),
+            "{}",
+            f.message
+        );
         assert!(r.with_rule("name-folder-mismatch").next().is_some());
     }
 
@@ -506,7 +532,11 @@ mod tests {
 
     #[test]
     fn empty_body_is_an_error() {
-        let r = lint(&folder("s", "---\nname: s\ndescription: Use when x.\n---\n\n  \n", &[]));
+        let r = lint(&folder(
+            "s",
+            "---\nname: s\ndescription: Use when x.\n---\n\n  \n",
+            &[],
+        ));
         assert_eq!(rules(&r), vec!["body-empty"]);
     }
 
@@ -530,7 +560,10 @@ mod tests {
         let f = SkillFolder::from_files_with_limits(
             "s",
             vec![
-                ("SKILL.md".into(), b"---\nname: s\ndescription: Use when x.\n---\nb\n".to_vec()),
+                (
+                    "SKILL.md".into(),
+                    b"---\nname: s\ndescription: Use when x.\n---\nb\n".to_vec(),
+                ),
                 ("assets/big.bin".into(), vec![1; 200]),
             ],
             limits,

@@ -276,7 +276,10 @@ fn parse_frontmatter(source: &str, index: &LineIndex) -> (FrontmatterState, usiz
     let mut pos = yaml_start;
     let mut close: Option<(usize, usize)> = None; // (yaml_end, body_start)
     while pos < source.len() {
-        let line_end = source[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(source.len());
+        let line_end = source[pos..]
+            .find('\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(source.len());
         let line = source[pos..line_end].trim_end_matches(['\n', '\r']);
         if is_fence(line) || line.trim_end() == "..." {
             close = Some((pos, line_end));
@@ -360,7 +363,9 @@ fn top_level_keys(yaml: &str, first_line: usize) -> Vec<FrontmatterKey> {
         if line.starts_with([' ', '\t', '#', '-']) || line.trim().is_empty() {
             continue;
         }
-        let Some(colon) = line.find(':') else { continue };
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
         let key = line[..colon].trim().trim_matches(['"', '\'']);
         if !key.is_empty() {
             keys.push(FrontmatterKey {
@@ -378,9 +383,7 @@ fn keep_marker(line: &str) -> Option<std::ops::Range<usize>> {
     while let Some(p) = lower.get(from..).and_then(|s| s.find("<!--")) {
         let start = from + p;
         let inner_start = start + 4;
-        let Some(q) = lower.get(inner_start..).and_then(|s| s.find("-->")) else {
-            return None;
-        };
+        let q = lower.get(inner_start..).and_then(|s| s.find("-->"))?;
         let inner = lower.get(inner_start..inner_start + q).unwrap_or("");
         if inner.trim() == "keep" {
             return Some(start..inner_start + q + 3);
@@ -562,7 +565,11 @@ impl BodyBuilder<'_> {
         let end_line = self.index.line_of(end.saturating_sub(1).max(start));
         let mut keep = false;
         for l in line..=end_line {
-            if self.index.line_text(self.source, l).is_some_and(has_keep_marker) {
+            if self
+                .index
+                .line_text(self.source, l)
+                .is_some_and(has_keep_marker)
+            {
                 keep = true;
             }
         }
@@ -621,7 +628,12 @@ fn parse_body(
         let at = body_offset + range.start;
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((heading_level(level), at, body_offset + range.end, String::new()));
+                heading = Some((
+                    heading_level(level),
+                    at,
+                    body_offset + range.end,
+                    String::new(),
+                ));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start, end, title)) = heading.take() {
@@ -669,7 +681,8 @@ fn parse_body(
                     cells.push(collapse_ws(&c));
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
                 if let Some(target) = relative_link_target(&dest_url) {
                     b.references.push(FileReference {
                         kind: ReferenceKind::Link,
@@ -844,7 +857,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused_by_the_budget() {
-        let yaml = format!("---\nk: {}{}\n---\nbody\n", "[".repeat(200), "]".repeat(200));
+        let yaml = format!(
+            "---\nk: {}{}\n---\nbody\n",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
         let d = SkillDocument::parse(&yaml);
         assert!(matches!(d.frontmatter, FrontmatterState::Invalid { .. }));
     }
@@ -852,7 +869,11 @@ mod tests {
     #[test]
     fn chinese_sentences_are_split() {
         let d = SkillDocument::parse("# 规则\n\n先阅读计划。不要跳过测试！\n");
-        let texts: Vec<_> = d.sections[0].units.iter().map(|u| u.text.as_str()).collect();
+        let texts: Vec<_> = d.sections[0]
+            .units
+            .iter()
+            .map(|u| u.text.as_str())
+            .collect();
         assert_eq!(texts, vec!["先阅读计划。", "不要跳过测试！"]);
     }
 }

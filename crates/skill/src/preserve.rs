@@ -285,9 +285,16 @@ pub fn compare(
         .enumerate()
         .flat_map(|(i, s)| s.units.iter().map(move |u| (i, u)))
         .collect();
-    let draft_norm: HashSet<String> = draft_units.iter().map(|(_, u)| normalize(&u.text)).collect();
-    let draft_unit_tokens: Vec<Vec<u64>> = draft_units.iter().map(|(_, u)| tokens(&u.text)).collect();
+    let draft_norm: HashSet<String> = draft_units
+        .iter()
+        .map(|(_, u)| normalize(&u.text))
+        .collect();
+    let draft_unit_tokens: Vec<Vec<u64>> =
+        draft_units.iter().map(|(_, u)| tokens(&u.text)).collect();
     let mut fuzzy_budget = cfg.max_fuzzy_comparisons;
+    // Draft sections that keep the title of some published section belong to that section:
+    // content matching (renames) only considers the others.
+    let published_titles: HashSet<&str> = pub_side.norm_titles.iter().map(|t| t.as_str()).collect();
 
     let mut sections = Vec::new();
     let mut dropped_instructions = Vec::new();
@@ -295,14 +302,21 @@ pub fn compare(
     let mut last_matched: Option<usize> = None;
 
     for &pi in &important {
-        let Some(psec) = published.sections.get(pi) else { continue };
+        let Some(psec) = published.sections.get(pi) else {
+            continue;
+        };
         let p_tokens = pub_side.full_tokens(pi);
         let p_title = pub_side.norm_titles.get(pi).cloned().unwrap_or_default();
 
         // Best match: same title first, content search when the title is gone or gutted.
         let mut best: Option<(usize, f64, f64)> = None; // (draft idx, sim, score)
         for (di, t) in draft_side.norm_titles.iter().enumerate() {
-            if *t == p_title && draft.sections.get(di).is_some_and(|d| d.level > 0 || psec.level == 0) {
+            if *t == p_title
+                && draft
+                    .sections
+                    .get(di)
+                    .is_some_and(|d| d.level > 0 || psec.level == 0)
+            {
                 let sim = similarity(&p_tokens, &draft_full_tokens(di), cfg.max_diff_tokens);
                 let score = sim + 0.25;
                 if best.is_none_or(|b| score > b.2) {
@@ -312,6 +326,13 @@ pub fn compare(
         }
         if best.is_none_or(|b| b.1 < cfg.rename_similarity) {
             for di in 0..draft.sections.len() {
+                if draft_side
+                    .norm_titles
+                    .get(di)
+                    .is_some_and(|t| *t != p_title && published_titles.contains(t.as_str()))
+                {
+                    continue;
+                }
                 let dlen = draft_full_tokens(di).len();
                 if similarity_upper_bound(p_tokens.len(), dlen) < cfg.rename_similarity {
                     continue;
@@ -345,8 +366,16 @@ pub fn compare(
                 (Some(a), Some(b)) => {
                     pub_side.norm_titles.get(a) != draft_side.norm_titles.get(b)
                         && similarity(
-                            pub_side.own_tokens.get(a).map(|v| v.as_slice()).unwrap_or(&[]),
-                            draft_side.own_tokens.get(b).map(|v| v.as_slice()).unwrap_or(&[]),
+                            pub_side
+                                .own_tokens
+                                .get(a)
+                                .map(|v| v.as_slice())
+                                .unwrap_or(&[]),
+                            draft_side
+                                .own_tokens
+                                .get(b)
+                                .map(|v| v.as_slice())
+                                .unwrap_or(&[]),
                             cfg.max_diff_tokens,
                         ) < cfg.rename_similarity
                 }
@@ -360,7 +389,11 @@ pub fn compare(
 
         // Instructions of the section that the draft no longer has.
         let path = pub_side.path(pi);
-        let path = if path.is_empty() { "(body)".to_string() } else { path };
+        let path = if path.is_empty() {
+            "(body)".to_string()
+        } else {
+            path
+        };
         let mut in_matched_section = vec![false; draft.sections.len()];
         if let Some(di) = matched {
             for d in std::iter::once(di).chain(draft.descendants(di)) {
@@ -388,7 +421,9 @@ pub fn compare(
                     if (pass == 0) != in_matched {
                         continue;
                     }
-                    let Some(dt) = draft_unit_tokens.get(k) else { continue };
+                    let Some(dt) = draft_unit_tokens.get(k) else {
+                        continue;
+                    };
                     if similarity_upper_bound(ut.len(), dt.len()) < cfg.instruction_similarity {
                         continue;
                     }
@@ -441,7 +476,9 @@ pub fn compare(
             line: psec.line,
             outcome,
             similarity: (similarity_v * 1000.0).round() / 1000.0,
-            matched_title: matched.and_then(|d| draft.sections.get(d)).map(|d| d.title.clone()),
+            matched_title: matched
+                .and_then(|d| draft.sections.get(d))
+                .map(|d| d.title.clone()),
             matched_path: matched.map(|d| draft_side.path(d)),
             matched_line: matched.and_then(|d| draft.sections.get(d)).map(|d| d.line),
             moved,

@@ -82,7 +82,9 @@ pub fn split_sentences(text: &str) -> Vec<(usize, &str)> {
 }
 
 fn push_trimmed<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<(usize, &'a str)>) {
-    let Some(s) = text.get(start..end) else { return };
+    let Some(s) = text.get(start..end) else {
+        return;
+    };
     let lead = s.len() - s.trim_start().len();
     let t = s.trim();
     if !t.is_empty() {
@@ -91,14 +93,84 @@ fn push_trimmed<'a>(text: &'a str, start: usize, end: usize, out: &mut Vec<(usiz
 }
 
 const IMPERATIVE_VERBS: &[&str] = &[
-    "add", "always", "apply", "ask", "avoid", "build", "call", "check", "choose", "commit",
-    "confirm", "consider", "copy", "create", "define", "delete", "describe", "document", "do",
-    "don't", "ensure", "execute", "explain", "fix", "focus", "follow", "generate", "give",
-    "identify", "implement", "include", "install", "keep", "let", "list", "load", "look", "make",
-    "mark", "never", "note", "open", "pick", "place", "prefer", "provide", "put", "read",
-    "record", "remember", "remove", "replace", "report", "return", "review", "run", "save",
-    "say", "see", "select", "set", "show", "skip", "start", "state", "stop", "structure", "take",
-    "tell", "test", "think", "try", "update", "use", "validate", "verify", "wait", "write",
+    "add",
+    "always",
+    "apply",
+    "ask",
+    "avoid",
+    "build",
+    "call",
+    "check",
+    "choose",
+    "commit",
+    "confirm",
+    "consider",
+    "copy",
+    "create",
+    "define",
+    "delete",
+    "describe",
+    "document",
+    "do",
+    "don't",
+    "ensure",
+    "execute",
+    "explain",
+    "fix",
+    "focus",
+    "follow",
+    "generate",
+    "give",
+    "identify",
+    "implement",
+    "include",
+    "install",
+    "keep",
+    "let",
+    "list",
+    "load",
+    "look",
+    "make",
+    "mark",
+    "never",
+    "note",
+    "open",
+    "pick",
+    "place",
+    "prefer",
+    "provide",
+    "put",
+    "read",
+    "record",
+    "remember",
+    "remove",
+    "replace",
+    "report",
+    "return",
+    "review",
+    "run",
+    "save",
+    "say",
+    "see",
+    "select",
+    "set",
+    "show",
+    "skip",
+    "start",
+    "state",
+    "stop",
+    "structure",
+    "take",
+    "tell",
+    "test",
+    "think",
+    "try",
+    "update",
+    "use",
+    "validate",
+    "verify",
+    "wait",
+    "write",
 ];
 
 const MODAL_MARKERS: &[&str] = &[
@@ -115,8 +187,21 @@ const MODAL_MARKERS: &[&str] = &[
 ];
 
 const ZH_MARKERS: &[&str] = &[
-    "必须", "必須", "务必", "務必", "不要", "切勿", "禁止", "应该", "應該", "请", "請", "一定要",
-    "不得", "不可", "先",
+    "必须",
+    "必須",
+    "务必",
+    "務必",
+    "不要",
+    "切勿",
+    "禁止",
+    "应该",
+    "應該",
+    "请",
+    "請",
+    "一定要",
+    "不得",
+    "不可",
+    "先",
 ];
 
 /// Whether a sentence reads as an instruction: starts with an imperative verb, or holds a
@@ -151,7 +236,7 @@ pub fn tokens(text: &str) -> Vec<u64> {
     let flush = |word: &mut String, out: &mut Vec<u64>| {
         if !word.is_empty() {
             let mut h = DefaultHasher::new();
-            word.hash(&mut h);
+            stem(word).hash(&mut h);
             out.push(h.finish());
             word.clear();
         }
@@ -169,6 +254,22 @@ pub fn tokens(text: &str) -> Vec<u64> {
     }
     flush(&mut word, &mut out);
     out
+}
+
+/// A light English stemmer: strips `ing`, `ed`, `es`, `s` from words of five letters or more,
+/// so "posting" and "post" compare equal.
+fn stem(word: &str) -> &str {
+    if word.len() < 5 || !word.is_ascii() {
+        return word;
+    }
+    for suffix in ["ing", "ed", "es", "s"] {
+        if let Some(stripped) = word.strip_suffix(suffix)
+            && stripped.len() >= 3
+        {
+            return stripped;
+        }
+    }
+    word
 }
 
 /// Normalized form used for exact matching: tokens joined (case, punctuation and
@@ -283,6 +384,12 @@ mod tests {
         let ab = similarity(&a, &b, 1000);
         assert!(ab > 0.6 && ab < 1.0, "{ab}");
         assert!(similarity(&a, &c, 1000) < 0.2);
+    }
+
+    #[test]
+    fn inflections_share_a_token() {
+        assert_eq!(tokens("posting checks"), tokens("post check"));
+        assert_ne!(tokens("post"), tokens("pose"));
     }
 
     #[test]
