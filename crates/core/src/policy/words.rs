@@ -410,7 +410,13 @@ pub(crate) fn count(hits: &[Hit], source: Source) -> Counted {
             && h.coordinated
             && main_index.is_some_and(|m| m < i)
             && (!source.is_prose() || main.as_ref().is_some_and(|m| m.form == h.form));
-        if joined_action || counts_as_object(h, main.as_ref()) {
+        // A first sentence that says "deletes" or "delete" describes what
+        // the tool does, wherever the word stands.
+        let prose_blocked_action = source.is_prose()
+            && h.kind == Kind::Verb
+            && h.class.is_blocked()
+            && matches!(h.form, Form::Base | Form::S);
+        if joined_action || prose_blocked_action || counts_as_object(h, main.as_ref()) {
             counted.hits.push(h.clone());
         }
     }
