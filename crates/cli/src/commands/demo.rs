@@ -2,6 +2,7 @@
 //! Every stage that is not built yet says so in one explicit line.
 
 use super::Ctx;
+use super::policy::{classify_file, load_policy, mode_counts};
 use super::runs::import_file;
 use super::skills::{AddOutcome, add_skill, submit_draft};
 use crate::Outcome;
@@ -112,7 +113,12 @@ pub async fn run(ctx: &Ctx, dir: &Path) -> Result<Outcome> {
         );
         drafts.push(s.draft_id);
     }
-    not_yet("policy", "tool classification of tools.json (issue 4)");
+    let policy = load_policy(Some(&dir.join("policy.toml")))?;
+    let classified = classify_file(&dir.join("tools.json"), &policy)?;
+    step(
+        "policy",
+        format!("tools.json: {}", mode_counts(&classified)),
+    );
     not_yet(
         "eval",
         "case selection, replay and grading (issues 5 and 6)",

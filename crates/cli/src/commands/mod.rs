@@ -4,6 +4,7 @@
 mod demo;
 pub mod eval;
 pub mod governance;
+mod policy;
 mod runs;
 mod skills;
 
@@ -73,7 +74,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Audit { limit } => audit(&ctx, limit).await,
         Command::Skills(cmd) => skills::skills(&ctx, cmd).await,
         Command::Draft(cmd) => skills::drafts(&ctx, cmd).await,
-        Command::Policy(_) => Err(not_supported("`skillgate policy check` (issue 4)")),
+        Command::Policy(cmd) => policy::run(&ctx, cmd).await,
         Command::Eval(args) => eval::eval(&ctx, args).await,
         Command::Report(cmd) => eval::report(&ctx, cmd).await,
         Command::Cases(cmd) => eval::cases(&ctx, cmd).await,
