@@ -196,12 +196,17 @@ impl Sandbox {
     /// Builds the sandbox for `workspace` and probes it with a trivial command. Never fails:
     /// [`Sandbox::status`] says whether it can run anything.
     pub async fn start(cfg: &SandboxConfig, workspace: &Path) -> Sandbox {
-        let shell = if Path::new("/bin/bash").is_file() {
-            PathBuf::from("/bin/bash")
-        } else {
-            PathBuf::from("/bin/sh")
+        // The limits wrapper runs in the lighter `sh`; the command itself in bash when present.
+        let (shell, command_shell) = match (
+            Path::new("/bin/sh").is_file(),
+            Path::new("/bin/bash").is_file(),
+        ) {
+            (true, true) => ("/bin/sh", "/bin/bash"),
+            (true, false) => ("/bin/sh", "/bin/sh"),
+            _ => ("/bin/bash", "/bin/bash"),
         };
-        let wrapper = limits_wrapper(&cfg.limits, &shell);
+        let shell = PathBuf::from(shell);
+        let wrapper = limits_wrapper(&cfg.limits, &shell, Path::new(command_shell));
         let mut sandbox = Sandbox {
             bwrap: PathBuf::new(),
             args: Vec::new(),
@@ -400,9 +405,10 @@ async fn read_capped<R: AsyncRead + Unpin>(
     }
 }
 
-/// The `sh -c` script that applies the limits, then execs the command (`$1`).
-fn limits_wrapper(limits: &SandboxLimits, shell: &Path) -> String {
-    // bash counts `ulimit -f` in KiB; dash (sh) in 512-byte blocks. `-v` is KiB in both.
+/// The script `shell -c` runs to apply the limits before it execs `command_shell -c "$1"`.
+fn limits_wrapper(limits: &SandboxLimits, shell: &Path, command_shell: &Path) -> String {
+    // bash counts `ulimit -f` in KiB; dash, and bash invoked as `sh` (POSIX mode), in
+    // 512-byte blocks. `-v` is KiB in all of them.
     let fsize_unit = if shell.ends_with("bash") { 1024 } else { 512 };
     format!(
         "ulimit -c 0 && ulimit -t {cpu} && ulimit -v {mem} && ulimit -f {fsize} || \
@@ -410,7 +416,7 @@ fn limits_wrapper(limits: &SandboxLimits, shell: &Path) -> String {
         cpu = limits.cpu_seconds.max(1),
         mem = (limits.memory_bytes / 1024).max(1),
         fsize = (limits.file_size_bytes / fsize_unit).max(1),
-        sh = shell.display(),
+        sh = command_shell.display(),
     )
 }
 
@@ -620,7 +626,8 @@ mod tests {
             file_size_bytes: 1 << 20,
             ..Default::default()
         };
-        assert!(limits_wrapper(&l, Path::new("/bin/bash")).contains("ulimit -f 1024 "));
-        assert!(limits_wrapper(&l, Path::new("/bin/sh")).contains("ulimit -f 2048 "));
+        let bash = Path::new("/bin/bash");
+        assert!(limits_wrapper(&l, bash, bash).contains("ulimit -f 1024 "));
+        assert!(limits_wrapper(&l, Path::new("/bin/sh"), bash).contains("ulimit -f 2048 "));
     }
 }

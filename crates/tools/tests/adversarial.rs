@@ -373,3 +373,34 @@ async fn file_size_limit_stops_a_disk_filling_command() {
         .len();
     assert!(size <= 1 << 20, "wrote {size} bytes");
 }
+
+#[tokio::test]
+async fn protected_paths_under_read_only_mounts_are_masked() {
+    let dir = std::path::PathBuf::from("/usr/share/common-licenses");
+    let file = std::path::PathBuf::from("/etc/nsswitch.conf");
+    assert!(
+        dir.is_dir() && file.is_file(),
+        "test expects Debian's {dir:?} and {file:?}"
+    );
+    let t = trial(Setup {
+        extra_protected: vec![dir.clone(), file.clone()],
+        ..Setup::default()
+    })
+    .await;
+    t.require_sandbox();
+    let cmd = format!(
+        "ls -A {} | wc -l; cat {} 2>/dev/null | wc -c; ls /usr/share | grep -c .",
+        dir.display(),
+        file.display()
+    );
+    let o = t
+        .expect("run_command", json!({"command": cmd}), Executed)
+        .await;
+    let out: Vec<&str> = o.result["stdout"].as_str().unwrap().lines().collect();
+    assert_eq!(
+        out[..2],
+        ["0", "0"],
+        "protected paths must look empty: {o:#?}"
+    );
+    assert_ne!(out[2], "0", "the rest of /usr stays visible");
+}

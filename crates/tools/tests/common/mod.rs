@@ -25,6 +25,8 @@ pub struct Setup {
     pub recorded: Vec<RecordedToolCall>,
     pub bwrap_path: Option<PathBuf>,
     pub limits: SandboxLimits,
+    /// Protected paths beyond the fake production workspace and fake $HOME.
+    pub extra_protected: Vec<PathBuf>,
 }
 
 const PROD_FILES: [(&str, &str); 3] = [
@@ -51,8 +53,9 @@ pub async fn trial(setup: Setup) -> Trial {
     )
     .unwrap();
     std::fs::write(home.join("notes.txt"), "personal notes\n").unwrap();
-    let protected = vec![prod.clone(), home.clone()];
-    let before = fingerprint(&protected);
+    let before = fingerprint(&[prod.clone(), home.clone()]);
+    let mut protected = vec![prod.clone(), home.clone()];
+    protected.extend(setup.extra_protected);
     let case_files: Vec<(String, Vec<u8>)> = PROD_FILES
         .iter()
         .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
