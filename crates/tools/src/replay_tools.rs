@@ -467,3 +467,21 @@ fn with_workspace_toolset(policy: Policy) -> Result<Policy, ToolError> {
         reason: e.to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+
+    #[test]
+    fn replay_tools_and_call_futures_can_cross_tasks() {
+        fn check(t: &ReplayTools) {
+            assert_send_sync(t);
+            let fut = t.call("read_file", &Value::Null);
+            fn is_send<F: Send>(_: &F) {}
+            is_send(&fut);
+        }
+        let _ = check;
+    }
+}
