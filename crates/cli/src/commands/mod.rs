@@ -2,6 +2,7 @@
 //! wires library calls and prints.
 
 mod demo;
+pub mod doctor;
 pub mod eval;
 pub mod governance;
 mod policy;
@@ -69,7 +70,7 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Demo { dir } => demo::run(&ctx, &dir).await,
         Command::Init => init(&ctx).await,
-        Command::Doctor => doctor(&ctx).await,
+        Command::Doctor => doctor::run(&ctx).await,
         Command::Runs(cmd) => runs::run(&ctx, cmd).await,
         Command::Audit { limit } => audit(&ctx, limit).await,
         Command::Skills(cmd) => skills::skills(&ctx, cmd).await,
@@ -104,18 +105,6 @@ async fn init(ctx: &Ctx) -> Result<Outcome> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         println!("database {} ready; wrote skillgate.toml", ctx.db.display());
     }
-    Ok(Outcome::Ok)
-}
-
-async fn doctor(ctx: &Ctx) -> Result<Outcome> {
-    let store = ctx.store().await?;
-    let (total, accepted) = store.count_runs().await?;
-    println!(
-        "database   ok   {} ({total} runs, {accepted} accepted)",
-        ctx.db.display()
-    );
-    println!("sandbox    --   probe not supported yet (tool sandbox, issue 4)");
-    println!("provider   --   availability check not supported yet (providers, issue 5)");
     Ok(Outcome::Ok)
 }
 
