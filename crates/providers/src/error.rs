@@ -84,3 +84,48 @@ impl ProviderError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_through_json() {
+        let errors = [
+            ProviderError::Timeout {
+                provider: "p".to_owned(),
+                after_ms: 5,
+            },
+            ProviderError::Config(ConfigError::MissingModel {
+                table: "provider".to_owned(),
+                env_var: "SKILLGATE_MODEL".to_owned(),
+            }),
+        ];
+        for e in errors {
+            let json = serde_json::to_string(&e).unwrap();
+            let back: ProviderError = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, e, "{json}");
+        }
+    }
+
+    #[test]
+    fn only_unreachable_or_overloaded_providers_are_unavailable() {
+        let status = |status| ProviderError::Status {
+            provider: "p".to_owned(),
+            status,
+            body_excerpt: String::new(),
+            gave_up_after: 4,
+        };
+        assert!(status(503).is_unavailable());
+        assert!(status(429).is_unavailable());
+        assert!(!status(500).is_unavailable());
+        assert!(!status(400).is_unavailable());
+        assert!(
+            !ProviderError::Timeout {
+                provider: "p".to_owned(),
+                after_ms: 1
+            }
+            .is_unavailable()
+        );
+    }
+}

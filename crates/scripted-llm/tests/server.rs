@@ -173,10 +173,12 @@ fn binary_serves_a_json_script_and_prints_base_urls() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
+    let mut second = String::new();
+    stdout.read_line(&mut second).unwrap();
+    assert!(second.starts_with("anthropic_base_url=http://"), "{second}");
     let base = line
         .trim()
         .strip_prefix("openai_base_url=http://")

@@ -1,6 +1,7 @@
 //! `scripted-llm --script FILE [--port N]`: serves a script on 127.0.0.1 and prints the base
 //! URLs (`openai_base_url=...`, `anthropic_base_url=...`), then runs until Ctrl-C.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -38,8 +39,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    println!("openai_base_url={}", server.openai_base_url());
-    println!("anthropic_base_url={}", server.anthropic_base_url());
+    // A closed stdout (the reader went away) must not stop the server.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "openai_base_url={}", server.openai_base_url());
+    let _ = writeln!(out, "anthropic_base_url={}", server.anthropic_base_url());
+    let _ = out.flush();
+    drop(out);
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("scripted-llm: cannot wait for Ctrl-C: {e}");
     }
