@@ -39,6 +39,31 @@ pub struct ToolLayerConfig {
     pub bwrap_path: Option<PathBuf>,
 }
 
+impl ToolLayerConfig {
+    /// A configuration with `policy`, [`default_protected_paths`], default limits, no extra
+    /// tools and `bwrap` from `PATH`.
+    pub fn new(policy: Policy) -> ToolLayerConfig {
+        ToolLayerConfig {
+            policy,
+            protected_paths: default_protected_paths(),
+            limits: SandboxLimits::default(),
+            extra_tools: Vec::new(),
+            bwrap_path: None,
+        }
+    }
+}
+
+/// The user's home directory (`$HOME`), which holds user files and the usual credentials
+/// (`~/.ssh`, `~/.aws`, `~/.config/gcloud`, `~/.netrc`, `~/.docker`, `~/.kube`). The
+/// production workspace is deployment-specific: add it to the list.
+pub fn default_protected_paths() -> Vec<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|h| h.is_absolute() && h != Path::new("/"))
+        .into_iter()
+        .collect()
+}
+
 /// What one tool call did, for the transcript, the CaseReport and coverage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ToolCallOutcome {

@@ -3,7 +3,8 @@
 //!
 //! A fingerprint records, for every entry under each path (symlinks not followed): kind, size,
 //! mtime, permission bits, and the SHA-256 of file content (files up to
-//! [`MAX_HASHED_FILE_BYTES`]; larger files by size and mtime only). Walks are bounded by
+//! [`MAX_HASHED_FILE_BYTES`], [`MAX_HASHED_TOTAL_BYTES`] in all; other files by size and
+//! mtime only). Walks are bounded by
 //! [`MAX_ENTRIES`]; a truncated fingerprint says so, and the lead must treat it as weaker.
 
 use serde::Serialize;
@@ -17,6 +18,9 @@ use std::path::{Path, PathBuf};
 pub const MAX_HASHED_FILE_BYTES: u64 = 16 << 20;
 /// Entries recorded across all paths before the walk stops (`truncated`).
 pub const MAX_ENTRIES: usize = 200_000;
+/// Content bytes hashed per fingerprint; past this, files are compared by size, mtime and
+/// permissions only (a large `$HOME` must not take minutes).
+pub const MAX_HASHED_TOTAL_BYTES: u64 = 1 << 30;
 
 /// What is at a path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,7 +85,7 @@ pub struct PathChange {
     pub change: ChangeKind,
 }
 
-fn entry_of(path: &Path, meta: &std::fs::Metadata) -> Entry {
+fn entry_of(path: &Path, meta: &std::fs::Metadata, hash_budget: &mut u64) -> Entry {
     let ft = meta.file_type();
     let mut e = Entry {
         kind: EntryKind::Other,
@@ -97,7 +101,8 @@ fn entry_of(path: &Path, meta: &std::fs::Metadata) -> Entry {
         e.size = 0; // directory sizes vary by filesystem; children are compared instead
     } else if ft.is_file() {
         e.kind = EntryKind::File;
-        if meta.len() <= MAX_HASHED_FILE_BYTES {
+        if meta.len() <= MAX_HASHED_FILE_BYTES && meta.len() <= *hash_budget {
+            *hash_budget -= meta.len();
             match hash_file(path) {
                 Ok(h) => e.sha256 = Some(h),
                 Err(err) => e.kind = EntryKind::Unreadable(err.to_string()),
@@ -123,14 +128,21 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
 
 /// Fingerprints `paths` (each walked recursively, symlinks not followed, bounded).
 pub fn fingerprint(paths: &[PathBuf]) -> Fingerprint {
+    fingerprint_excluding(paths, &[])
+}
+
+/// Like [`fingerprint`], skipping everything at or under `exclude` (e.g. skillgate's own data
+/// directory inside a protected `$HOME`, which the eval itself writes).
+pub fn fingerprint_excluding(paths: &[PathBuf], exclude: &[PathBuf]) -> Fingerprint {
     let mut fp = Fingerprint::default();
+    let mut hash_budget = MAX_HASHED_TOTAL_BYTES;
     let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
     while let Some(p) = stack.pop() {
         if fp.entries.len() >= MAX_ENTRIES {
             fp.truncated = true;
             break;
         }
-        if fp.entries.contains_key(&p) {
+        if fp.entries.contains_key(&p) || exclude.iter().any(|x| p.starts_with(x)) {
             continue;
         }
         let meta = match std::fs::symlink_metadata(&p) {
@@ -163,7 +175,7 @@ pub fn fingerprint(paths: &[PathBuf]) -> Fingerprint {
                 continue;
             }
         };
-        let entry = entry_of(&p, &meta);
+        let entry = entry_of(&p, &meta, &mut hash_budget);
         if entry.kind == EntryKind::Dir {
             match std::fs::read_dir(&p) {
                 Ok(rd) => {
@@ -264,6 +276,25 @@ mod tests {
         assert_eq!(find("b"), Some(ChangeKind::Removed));
         assert_eq!(find("new"), Some(ChangeKind::Added));
         assert!(matches!(find("c"), Some(ChangeKind::Modified(w)) if w.starts_with("permissions")));
+    }
+
+    #[test]
+    fn excluded_subtree_is_not_watched() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().to_path_buf();
+        let own = root.join(".local/share/skillgate");
+        std::fs::create_dir_all(&own).unwrap();
+        let before = fingerprint_excluding(std::slice::from_ref(&root), std::slice::from_ref(&own));
+        std::fs::write(own.join("store.db"), "x").unwrap();
+        let after = fingerprint_excluding(std::slice::from_ref(&root), std::slice::from_ref(&own));
+        assert!(diff(&before, &after).is_empty());
+        std::fs::write(root.join("notes"), "x").unwrap();
+        let after = fingerprint_excluding(std::slice::from_ref(&root), std::slice::from_ref(&own));
+        assert_eq!(
+            diff(&before, &after).len(),
+            2,
+            "the new file and its directory's mtime"
+        );
     }
 
     #[test]
