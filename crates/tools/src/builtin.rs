@@ -337,6 +337,7 @@ async fn file_tool(
             if p.is_dir() {
                 return Ok(failed(format!("{given} is a directory; use list_files")));
             }
+            regular_or_absent(&p, given)?;
             let bytes = tokio::fs::read(&p)
                 .await
                 .map_err(|e| failed(format!("cannot read {given}: {e}")))?;
@@ -382,6 +383,7 @@ async fn file_tool(
             if p.is_dir() {
                 return Ok(failed(format!("{given} is a directory")));
             }
+            regular_or_absent(&p, given)?;
             if let Some(parent) = p.parent() {
                 tokio::fs::create_dir_all(parent).await.map_err(|e| {
                     failed(format!("cannot create {}: {e}", display_path(root, parent)))
@@ -406,6 +408,7 @@ async fn file_tool(
                 return Ok(failed("old_text must not be empty".into()));
             }
             let p = resolve_or(root, given)?;
+            regular_or_absent(&p, given)?;
             let text = tokio::fs::read_to_string(&p)
                 .await
                 .map_err(|e| failed(format!("cannot read {given}: {e}")))?;
@@ -434,6 +437,15 @@ async fn file_tool(
             "{} is not a workspace file tool",
             other.name()
         ))),
+    }
+}
+
+/// Refuses FIFOs, sockets and devices a command may have left in the workspace: opening one
+/// could block the tool layer forever.
+fn regular_or_absent(p: &Path, given: &str) -> Result<(), FileResult> {
+    match std::fs::metadata(p) {
+        Ok(m) if !m.is_file() => Err(failed(format!("{given} is not a regular file"))),
+        _ => Ok(()),
     }
 }
 

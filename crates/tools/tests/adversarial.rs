@@ -404,3 +404,29 @@ async fn protected_paths_under_read_only_mounts_are_masked() {
     );
     assert_ne!(out[2], "0", "the rest of /usr stays visible");
 }
+
+#[tokio::test]
+async fn fifo_left_by_a_command_cannot_hang_file_tools() {
+    let t = trial(Setup::default()).await;
+    t.require_sandbox();
+    t.expect("run_command", json!({"command": "mkfifo pipe"}), Executed)
+        .await;
+    let calls = [
+        ("read_file", json!({"path": "pipe"})),
+        ("write_file", json!({"path": "pipe", "content": "x"})),
+        (
+            "edit_file",
+            json!({"path": "pipe", "old_text": "a", "new_text": "b"}),
+        ),
+    ];
+    for (name, args) in calls {
+        let o = tokio::time::timeout(Duration::from_secs(5), t.call(name, args))
+            .await
+            .expect("file tool hung on a FIFO");
+        assert!(o.is_error, "{o:#?}");
+        assert!(
+            o.result.as_str().unwrap().contains("not a regular file"),
+            "{o:#?}"
+        );
+    }
+}
