@@ -15,7 +15,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
@@ -233,12 +233,16 @@ fn record(
     }
 }
 
-async fn openai_models(State(state): State<Arc<ServerState>>, headers: HeaderMap) -> Response {
+async fn openai_models(
+    State(state): State<Arc<ServerState>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     record(
         &state,
         Api::OpenAi,
         "GET",
-        "/v1/models",
+        uri.path(),
         &headers,
         &Bytes::new(),
     );
@@ -263,10 +267,11 @@ async fn openai_models(State(state): State<Arc<ServerState>>, headers: HeaderMap
 
 async fn openai_chat(
     State(state): State<Arc<ServerState>>,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer(&state, Api::OpenAi, "/v1/chat/completions", &headers, body).await
+    answer(&state, Api::OpenAi, uri.path(), &headers, body).await
 }
 
 async fn anthropic_messages(
