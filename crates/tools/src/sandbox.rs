@@ -11,7 +11,7 @@
 //! the sandbox, and output is truncated with a marker. See `docs/sandbox.md`.
 
 use crate::error::ToolError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -42,10 +42,14 @@ const ROOT_LINKS: [&str; 6] = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/li
 /// How long the start-up probe may take before the sandbox is declared unavailable.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Resource limits for one sandboxed command.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Resource limits for one sandboxed command. Reads from configuration with every field
+/// optional (`wall_time_ms`, `cpu_seconds`, `memory_bytes`, `file_size_bytes`, `tmp_bytes`,
+/// `max_output_bytes`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SandboxLimits {
     /// Wall-clock limit; the whole sandbox is killed when it passes.
+    #[serde(rename = "wall_time_ms", with = "millis")]
     pub wall_time: Duration,
     /// CPU seconds (`ulimit -t`).
     pub cpu_seconds: u64,
@@ -57,6 +61,19 @@ pub struct SandboxLimits {
     pub tmp_bytes: u64,
     /// Bytes kept of stdout and of stderr each; the rest is dropped and a marker added.
     pub max_output_bytes: usize,
+}
+
+mod millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
 }
 
 impl Default for SandboxLimits {
@@ -577,6 +594,16 @@ fn interpret_failure(vtext: &str, bwrap: &Path, code: Option<i32>, stderr: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limits_read_from_partial_config() {
+        let l: SandboxLimits =
+            serde_json::from_str(r#"{"wall_time_ms": 1500, "cpu_seconds": 3}"#).unwrap();
+        assert_eq!(l.wall_time, Duration::from_millis(1500));
+        assert_eq!(l.cpu_seconds, 3);
+        assert_eq!(l.memory_bytes, SandboxLimits::default().memory_bytes);
+        assert!(serde_json::from_str::<SandboxLimits>(r#"{"wall_time": 1}"#).is_err());
+    }
 
     #[test]
     fn parse_version_reads_bubblewrap_banner() {
