@@ -318,6 +318,7 @@ fn every_fixture_tool_gets_a_known_rule_and_a_one_sentence_reason() {
         "verb:permission",
         "verb:credential",
         "verb:payment",
+        "schema:execute",
         "default",
     ];
     let policy = Policy::default();

@@ -407,3 +407,36 @@ fn title_can_make_the_mode_stricter() {
     t.annotations.as_mut().unwrap().title = Some("Delete a review".into());
     assert_eq!(run(&t).mode, ToolMode::Blocked);
 }
+
+#[test]
+fn schema_that_takes_sql_or_commands_is_code_execution() {
+    let mut t = tool("query");
+    assert_eq!(run(&t).mode, ToolMode::Executed, "a bare query verb reads");
+    t.input_schema =
+        Some(serde_json::json!({"type": "object", "properties": {"sql": {"type": "string"}}}));
+    let c = run(&t);
+    assert_eq!(
+        (c.mode, c.rule.as_str()),
+        (ToolMode::Surrogate, "schema:execute")
+    );
+    assert!(c.reason.contains("'sql'"), "{}", c.reason);
+    t.toolset = Some("sandbox-db".into());
+    let ws = Policy::from_toml(r#"workspace_toolsets = ["sandbox-db"]"#).unwrap();
+    assert_eq!(classify(&t, &ws).mode, ToolMode::Executed);
+}
+
+#[test]
+fn schema_with_a_search_query_argument_stays_a_read() {
+    let mut t = tool("brave_web_search");
+    t.input_schema =
+        Some(serde_json::json!({"type": "object", "properties": {"query": {"type": "string"}}}));
+    assert_eq!(run(&t).mode, ToolMode::Executed);
+}
+
+#[test]
+fn check_then_write_in_chinese_stays_a_read() {
+    assert_names(&[
+        ("检查更新", ToolMode::Executed, "verb:read"),
+        ("檢查更新", ToolMode::Executed, "verb:read"),
+    ]);
+}

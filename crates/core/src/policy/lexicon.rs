@@ -144,8 +144,10 @@ pub(crate) fn lookup(word: &str) -> Option<Entry> {
         | "clone" | "init" | "initialize" | "fill" | "click" | "type" | "press" | "drag"
         | "change" | "switch" | "toggle" | "store" | "tag" | "label" | "pin" | "unpin"
         | "resize" | "exchange" | "swap" | "migrate" | "provision" | "launch" | "start"
-        | "stop" | "restart" | "pause" | "resume" | "dismiss" | "reprioritize" | "mute"
-        | "unmute" | "generate" | "build" | "make" | "compile" | "format" => verb(Write),
+        | "stop" | "restart" | "pause" | "resume" | "dismiss" | "reprioritize" | "fix"
+        | "repair" | "mute" | "unmute" | "generate" | "build" | "make" | "compile" | "format" => {
+            verb(Write)
+        }
         // --- executed only inside the replay workspace: code and commands
         "run" | "execute" | "exec" | "eval" | "evaluate" | "bash" | "shell" | "sh"
         | "powershell" | "cmd" | "terminal" | "spawn" | "invoke" | "script" => verb(Execute),
@@ -252,6 +254,23 @@ const HANDOFF: Entry = Entry {
     class: Class::Send,
     kind: Kind::Verb,
 };
+
+/// Input-schema properties through which a tool takes code or commands to run.
+pub(crate) fn is_code_argument(property: &str) -> bool {
+    matches!(
+        property.to_ascii_lowercase().as_str(),
+        "sql"
+            | "sql_query"
+            | "statement"
+            | "command"
+            | "cmd"
+            | "commands"
+            | "script"
+            | "javascript"
+            | "shell_command"
+            | "bash_command"
+    )
+}
 
 /// Words joining two actions (`get_or_create`, `search_and_delete`).
 pub(crate) fn is_coordinator(word: &str) -> bool {
@@ -431,6 +450,8 @@ pub(crate) const CJK: &[CjkEntry] = &[
     cjk("阅读", Class::Read, Kind::Verb, "read"),
     cjk("閱讀", Class::Read, Kind::Verb, "read"),
     cjk("查看", Class::Read, Kind::Verb, "view"),
+    cjk("检查", Class::Read, Kind::Verb, "check"),
+    cjk("檢查", Class::Read, Kind::Verb, "check"),
     cjk("搜索", Class::Read, Kind::Verb, "search"),
     cjk("搜寻", Class::Read, Kind::Verb, "search"),
     cjk("搜尋", Class::Read, Kind::Verb, "search"),

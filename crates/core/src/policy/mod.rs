@@ -9,7 +9,8 @@
 //! 2. the `policy` set on the tool entry itself;
 //! 3. MCP annotations and the verbs of the name and toolset, the stricter wins
 //!    (an annotation never loosens a verb rule);
-//! 4. the verbs of the description and title, which can only make it stricter;
+//! 4. the verbs of the description and title, and code-carrying properties of
+//!    the input schema (`sql`, `command`, `script`), which only make it stricter;
 //! 5. the default, `surrogate`.
 //!
 //! Only a policy rule that names a tool exactly may make a tool executed when
@@ -38,7 +39,7 @@ pub struct Classification {
     /// `annotation:destructive`, `annotation:open-world`,
     /// `annotation:closed-world`, `verb:read`, `verb:compute`, `verb:write`,
     /// `verb:execute`, `verb:send`, `verb:delete`, `verb:permission`,
-    /// `verb:credential`, `verb:payment` or `default`.
+    /// `verb:credential`, `verb:payment`, `schema:execute` or `default`.
     pub rule: String,
     /// One English sentence naming the evidence and the consequence.
     pub reason: String,
@@ -358,8 +359,7 @@ fn override_with(
     }
 }
 
-/// A candidate decision and how much it weighs on ties (lower = earlier in
-/// the order of SPEC §4).
+/// A candidate decision of one signal.
 struct Candidate {
     mode: ToolMode,
     rule: String,
@@ -440,8 +440,8 @@ fn own_signals(tool: &ToolSpec, policy: &Policy) -> Classification {
         {
             decided = Candidate {
                 reason: format!(
-                    "{}, stricter than the {} alone ({} by `{}`)",
-                    c.reason, "name and annotations", decided.mode, decided.rule
+                    "{}, stricter than the name and annotations alone ({} by `{}`)",
+                    c.reason, decided.mode, decided.rule
                 ),
                 mode: c.mode,
                 rule: c.rule,
@@ -449,11 +449,60 @@ fn own_signals(tool: &ToolSpec, policy: &Policy) -> Classification {
         }
     }
 
+    // A schema that takes code or commands is code execution, whatever the
+    // name says; like prose it only tightens.
+    if let Some(c) = tool
+        .input_schema
+        .as_ref()
+        .and_then(|s| from_schema(s, isolated, toolset))
+        && c.mode > decided.mode
+    {
+        decided = Candidate {
+            reason: format!(
+                "{}, stricter than the name and annotations alone ({} by `{}`)",
+                c.reason, decided.mode, decided.rule
+            ),
+            mode: c.mode,
+            rule: c.rule,
+        };
+    }
+
     Classification {
         mode: decided.mode,
         rule: decided.rule,
         reason: decided.reason,
     }
+}
+
+/// The decision an input schema makes: a top-level property that carries
+/// code or commands (`sql`, `command`, `script` …) means code execution.
+fn from_schema(
+    schema: &serde_json::Value,
+    isolated: bool,
+    toolset: Option<&str>,
+) -> Option<Candidate> {
+    let property = schema
+        .get("properties")?
+        .as_object()?
+        .keys()
+        .find(|k| lexicon::is_code_argument(k))?;
+    let mode = class_mode(Class::Execute, isolated);
+    let consequence = if isolated {
+        format!(
+            "{} is a workspace toolset, so it runs in the sandbox against the workspace copy",
+            toolset_phrase(toolset)
+        )
+    } else {
+        format!(
+            "code and commands run only inside the replay workspace, and {} is not in workspace_toolsets, so it is simulated (surrogate)",
+            toolset_phrase(toolset)
+        )
+    };
+    Some(Candidate {
+        mode,
+        rule: "schema:execute".to_string(),
+        reason: format!("the input schema takes a '{property}' argument to run: {consequence}"),
+    })
 }
 
 /// The decision MCP annotations make on their own, if they say anything
