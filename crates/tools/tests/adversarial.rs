@@ -126,8 +126,17 @@ async fn command_cannot_reach_a_loopback_listener() {
             .await
             .unwrap(),
     );
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(count.load(Ordering::SeqCst), 1);
+    for _ in 0..100 {
+        if count.load(Ordering::SeqCst) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        1,
+        "positive control: the listener must see the host"
+    );
     let cmd = format!("bash -c 'echo hi > /dev/tcp/127.0.0.1/{port}'");
     let o = t
         .expect("run_command", json!({"command": cmd}), Executed)
