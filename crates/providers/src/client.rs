@@ -286,9 +286,9 @@ impl Provider {
                 Err(f) => f,
             };
             match failure {
-                Failure::Fatal(e) => return Err(e),
+                Failure::Fatal(e) => return Err(self.log_failure(e, attempts)),
                 Failure::Retry { error, retry_after } => match delays.next() {
-                    None => return Err(error),
+                    None => return Err(self.log_failure(error, attempts)),
                     Some(backoff) => {
                         let delay = retry_after
                             .map(|d| d.min(inner.cfg.retry_max_delay))
@@ -387,6 +387,18 @@ impl Provider {
             )),
             retry_after: None,
         }
+    }
+
+    /// Logs a call that failed for good (the error text never holds the key).
+    fn log_failure(&self, error: ProviderError, attempts: u32) -> ProviderError {
+        tracing::warn!(
+            provider = %self.inner.describe,
+            attempts,
+            unavailable = error.is_unavailable(),
+            error = %error,
+            "provider call failed"
+        );
+        error
     }
 
     fn unavailable(&self, reason: String) -> ProviderError {
