@@ -105,7 +105,9 @@ pub(crate) fn lookup(word: &str) -> Option<Entry> {
         | "erase" | "truncate" | "kill" | "terminate" | "trash" | "unlink" | "uninstall"
         | "discard" | "shred" | "nuke" | "obliterate" | "expunge" | "deprovision"
         | "decommission" | "clear" | "empty" | "cleanup" | "prune" | "evict" => verb(Delete),
-        "deletion" | "removal" | "destruction" | "erasure" => noun(Delete),
+        "deletion" | "deletions" | "removal" | "removals" | "destruction" | "erasure" => {
+            noun(Delete)
+        }
         // --- blocked: permissions
         "grant" | "revoke" | "chmod" | "chown" | "chgrp" | "setfacl" | "impersonate"
         | "elevate" | "authorize" | "deauthorize" | "unshare" | "ban" | "suspend"
