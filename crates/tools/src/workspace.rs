@@ -52,6 +52,31 @@ impl Workspace {
     }
 }
 
+impl Drop for Workspace {
+    /// A command may have left directories without write or search permission; restore them
+    /// (never through symlinks) so the temporary directory can be removed.
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let mut stack = vec![self.root.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(meta) = std::fs::symlink_metadata(&dir) else {
+                continue;
+            };
+            if !meta.is_dir() {
+                continue;
+            }
+            let mode = meta.permissions().mode();
+            if mode & 0o700 != 0o700 {
+                let _ =
+                    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode | 0o700));
+            }
+            if let Ok(rd) = std::fs::read_dir(&dir) {
+                stack.extend(rd.filter_map(Result::ok).map(|e| e.path()));
+            }
+        }
+    }
+}
+
 fn relative_case_path(path: &str) -> Result<PathBuf, ToolError> {
     let bad = |why: &str| ToolError::InvalidCaseFile {
         path: path.to_string(),
@@ -204,6 +229,16 @@ mod tests {
         std::os::unix::fs::symlink("/nonexistent/x", root.join("dangling")).unwrap();
         assert!(resolve(&root, "out/secret").is_err());
         assert!(resolve(&root, "dangling").is_err());
+    }
+
+    #[test]
+    fn workspace_is_removed_even_with_locked_directories() {
+        use std::os::unix::fs::PermissionsExt;
+        let ws = Workspace::create(&[("a/b.txt".into(), b"x".to_vec())]).unwrap();
+        let root = ws.root().to_path_buf();
+        std::fs::set_permissions(root.join("a"), std::fs::Permissions::from_mode(0o000)).unwrap();
+        drop(ws);
+        assert!(!root.exists());
     }
 
     #[test]
