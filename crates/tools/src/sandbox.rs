@@ -213,17 +213,13 @@ impl Sandbox {
     /// Builds the sandbox for `workspace` and probes it with a trivial command. Never fails:
     /// [`Sandbox::status`] says whether it can run anything.
     pub async fn start(cfg: &SandboxConfig, workspace: &Path) -> Sandbox {
-        // The limits wrapper runs in the lighter `sh`; the command itself in bash when present.
-        let (shell, command_shell) = match (
-            Path::new("/bin/sh").is_file(),
-            Path::new("/bin/bash").is_file(),
-        ) {
-            (true, true) => ("/bin/sh", "/bin/bash"),
-            (true, false) => ("/bin/sh", "/bin/sh"),
-            _ => ("/bin/bash", "/bin/bash"),
+        // One shell applies the limits and then evaluates the command: bash when present.
+        let shell = if Path::new("/bin/bash").is_file() {
+            PathBuf::from("/bin/bash")
+        } else {
+            PathBuf::from("/bin/sh")
         };
-        let shell = PathBuf::from(shell);
-        let wrapper = limits_wrapper(&cfg.limits, &shell, Path::new(command_shell));
+        let wrapper = limits_wrapper(&cfg.limits, &shell);
         let mut sandbox = Sandbox {
             bwrap: PathBuf::new(),
             args: Vec::new(),
@@ -422,18 +418,18 @@ async fn read_capped<R: AsyncRead + Unpin>(
     }
 }
 
-/// The script `shell -c` runs to apply the limits before it execs `command_shell -c "$1"`.
-fn limits_wrapper(limits: &SandboxLimits, shell: &Path, command_shell: &Path) -> String {
+/// The script `shell -c` runs: apply the limits to itself (inherited by everything it
+/// starts), then evaluate the command (`$1`) in the same process, saving one exec.
+fn limits_wrapper(limits: &SandboxLimits, shell: &Path) -> String {
     // bash counts `ulimit -f` in KiB; dash, and bash invoked as `sh` (POSIX mode), in
     // 512-byte blocks. `-v` is KiB in all of them.
     let fsize_unit = if shell.ends_with("bash") { 1024 } else { 512 };
     format!(
         "ulimit -c 0 && ulimit -t {cpu} && ulimit -v {mem} && ulimit -f {fsize} || \
-         {{ echo 'skillgate: could not apply sandbox resource limits' >&2; exit 125; }}; exec {sh} -c \"$1\"",
+         {{ echo 'skillgate: could not apply sandbox resource limits' >&2; exit 125; }}; eval \"$1\"",
         cpu = limits.cpu_seconds.max(1),
         mem = (limits.memory_bytes / 1024).max(1),
         fsize = (limits.file_size_bytes / fsize_unit).max(1),
-        sh = command_shell.display(),
     )
 }
 
@@ -653,8 +649,7 @@ mod tests {
             file_size_bytes: 1 << 20,
             ..Default::default()
         };
-        let bash = Path::new("/bin/bash");
-        assert!(limits_wrapper(&l, bash, bash).contains("ulimit -f 1024 "));
-        assert!(limits_wrapper(&l, Path::new("/bin/sh"), bash).contains("ulimit -f 2048 "));
+        assert!(limits_wrapper(&l, Path::new("/bin/bash")).contains("ulimit -f 1024 "));
+        assert!(limits_wrapper(&l, Path::new("/bin/sh")).contains("ulimit -f 2048 "));
     }
 }
