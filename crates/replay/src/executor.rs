@@ -134,3 +134,25 @@ impl ToolExecutor for InMemoryTools {
         std::future::ready(outcome)
     }
 }
+
+impl ToolExecutor for skillgate_tools::ReplayTools {
+    fn specs(&self) -> Vec<ToolSpec> {
+        skillgate_tools::ReplayTools::specs(self)
+    }
+
+    fn call(&self, name: &str, arguments: &Value) -> impl Future<Output = ToolOutcome> + Send {
+        let call = skillgate_tools::ReplayTools::call(self, name, arguments);
+        async move {
+            let out = call.await;
+            ToolOutcome {
+                mode: out.mode,
+                rule: Some(out.rule),
+                reason: out.reason,
+                result: out.result,
+                is_error: out.is_error,
+                side_effect: out.side_effect,
+                duration_ms: out.duration_ms,
+            }
+        }
+    }
+}
