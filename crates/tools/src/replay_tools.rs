@@ -274,6 +274,18 @@ impl ReplayTools {
                 );
             }
         };
+        if command.contains('\0') {
+            let msg =
+                "invalid arguments for run_command: the command contains a NUL byte".to_string();
+            return outcome(
+                name,
+                ToolMode::Executed,
+                &class.rule,
+                class.reason,
+                Value::String(msg),
+                true,
+            );
+        }
         if !self.sandbox.status().available {
             let reason = format!(
                 "{}; but the sandbox is unavailable ({}), and nothing runs unsandboxed",

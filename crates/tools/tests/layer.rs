@@ -83,3 +83,23 @@ async fn offered_tools_are_builtins_plus_non_colliding_extras() {
         Some(skillgate_tools::WORKSPACE_TOOLSET)
     );
 }
+
+#[tokio::test]
+async fn malformed_arguments_are_error_outcomes() {
+    let t = trial(Setup::default()).await;
+    for (name, args) in [
+        ("run_command", json!({"command": "echo a\u{0}b"})),
+        ("run_command", json!({})),
+        ("read_file", json!("report.md")),
+        ("write_file", json!({"path": "x"})),
+        (
+            "edit_file",
+            json!({"path": "report.md", "old_text": "", "new_text": "x"}),
+        ),
+        ("web_fetch", json!({"url": "not a url"})),
+    ] {
+        let o = t.call(name, args).await;
+        assert!(o.is_error, "{name}: {o:#?}");
+        assert!(o.result.is_string(), "{name}: {o:#?}");
+    }
+}
