@@ -6,6 +6,9 @@
 //! → `delete`). Chinese words are matched as substrings of a run of Han
 //! characters, since Chinese has no word boundaries.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// What a word says about a tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Class {
@@ -82,90 +85,130 @@ pub(crate) struct Entry {
     pub kind: Kind,
 }
 
-const fn verb(class: Class) -> Option<Entry> {
-    Some(Entry {
+/// The English word list: dictionary forms (and listed plurals of nouns),
+/// grouped by what they say.
+#[rustfmt::skip]
+const WORDS: &[(&[&str], Entry)] = &[
+    // blocked: destructive actions
+    (&[
+        "delete", "del", "remove", "rm", "rmdir", "destroy", "drop", "purge", "wipe", "erase",
+        "truncate", "kill", "terminate", "trash", "unlink", "uninstall", "discard", "shred",
+        "nuke", "obliterate", "expunge", "deprovision", "decommission", "clear", "empty",
+        "cleanup", "prune", "evict",
+    ], verb_of(Class::Delete)),
+    // blocked: destructive actions (things)
+    (&[
+        "deletion", "deletions", "removal", "removals", "destruction", "erasure",
+    ], noun_of(Class::Delete)),
+    // --- blocked: permissions
+    // blocked: permission changes
+    (&[
+        "grant", "revoke", "chmod", "chown", "chgrp", "setfacl", "impersonate", "elevate",
+        "authorize", "deauthorize", "unshare", "ban", "suspend", "deactivate", "sudo", "kick",
+    ], verb_of(Class::Permission)),
+    // blocked: permissions (things: act on them and it is blocked)
+    (&[
+        "permission", "permissions", "acl", "acls", "role", "roles", "collaborator",
+        "collaborators", "privilege", "privileges", "ownership", "admin", "admins", "membership",
+        "memberships", "sharing", "visibility", "iam",
+    ], noun_of(Class::Permission)),
+    // --- blocked: credentials
+    // blocked: credentials (even reading them)
+    (&[
+        "password", "passwords", "passwd", "passphrase", "passphrases", "secret", "secrets",
+        "credential", "credentials", "creds", "token", "tokens", "apikey", "apikeys", "keypair",
+        "keypairs", "keychain", "keyring", "otp", "totp", "cookie", "cookies", "mfa",
+    ], noun_of(Class::Credential)),
+    // blocked: using credentials
+    (&[
+        "login", "logon", "signin", "authenticate",
+    ], verb_of(Class::Credential)),
+    // --- blocked: payments
+    // blocked: payments
+    (&[
+        "pay", "charge", "refund", "transfer", "purchase", "buy", "withdraw", "deposit",
+        "payout", "remit", "wire", "donate", "invoice", "bill", "reimburse", "sell", "renew",
+    ], verb_of(Class::Payment)),
+    // blocked: payments (things: act on them and it is blocked)
+    (&[
+        "payment", "payments", "invoices", "refunds", "payouts", "billing", "wallet", "wallets",
+        "funds", "money", "remittance",
+    ], noun_of(Class::Payment)),
+    // --- surrogate: external side effects
+    // surrogate: external side effects
+    (&[
+        "send", "post", "publish", "reply", "respond", "invite", "share", "comment", "notify",
+        "message", "forward", "tweet", "broadcast", "announce", "submit", "push", "deploy",
+        "upload", "schedule", "book", "reserve", "request", "assign", "unassign", "mention",
+        "dm", "dispatch", "trigger", "rerun", "fork", "star", "unstar", "follow", "unfollow",
+        "like", "react", "vote", "approve", "reject", "accept", "decline", "rsvp", "join",
+        "leave", "unresolve", "subscribe", "unsubscribe", "sms", "call", "handoff", "escalate",
+    ], verb_of(Class::Send)),
+    // --- executed only inside the replay workspace: writes
+    // executed only inside the replay workspace: writes
+    (&[
+        "create", "update", "write", "edit", "modify", "set", "add", "insert", "save", "put",
+        "patch", "rename", "move", "mv", "copy", "cp", "mkdir", "touch", "append", "replace",
+        "overwrite", "apply", "commit", "merge", "checkout", "reset", "revert", "restore",
+        "undelete", "recover", "unarchive", "rebase", "stage", "unstage", "draft", "archive",
+        "cancel", "close", "reopen", "enable", "disable", "lock", "unlock", "mark", "download",
+        "install", "upgrade", "configure", "register", "import", "sync", "upsert", "increment",
+        "decrement", "clone", "init", "initialize", "fill", "click", "type", "press", "drag",
+        "change", "switch", "toggle", "store", "tag", "label", "pin", "unpin", "resize",
+        "exchange", "swap", "migrate", "provision", "launch", "start", "stop", "restart",
+        "pause", "resume", "dismiss", "reprioritize", "fix", "repair", "mute", "unmute",
+        "generate", "build", "make", "compile", "format",
+    ], verb_of(Class::Write)),
+    // --- executed only inside the replay workspace: code and commands
+    // executed only inside the replay workspace: code and commands
+    (&[
+        "run", "execute", "exec", "eval", "evaluate", "bash", "shell", "sh", "powershell", "cmd",
+        "terminal", "spawn", "invoke", "script",
+    ], verb_of(Class::Execute)),
+    // --- executed: reads
+    // executed: reads
+    (&[
+        "read", "get", "list", "ls", "search", "find", "fetch", "query", "view", "show",
+        "describe", "lookup", "browse", "navigate", "visit", "retrieve", "inspect", "check",
+        "stat", "diff", "blame", "cat", "head", "tail", "grep", "glob", "screenshot", "hover",
+        "explore", "preview", "peek", "scrape", "crawl", "whoami", "poll", "scroll", "wait",
+        "sleep", "echo",
+    ], verb_of(Class::Read)),
+    // --- executed: pure computation
+    // executed: pure computation
+    (&[
+        "calculate", "calc", "compute", "convert", "think", "plan", "analyze", "analyse",
+        "summarize", "summarise", "translate", "parse", "validate", "count", "estimate",
+        "compare", "explain", "lint", "tokenize", "hash", "encode", "decode", "render", "reason",
+        "reflect",
+    ], verb_of(Class::Compute)),
+];
+
+const fn verb_of(class: Class) -> Entry {
+    Entry {
         class,
         kind: Kind::Verb,
-    })
+    }
 }
 
-const fn noun(class: Class) -> Option<Entry> {
-    Some(Entry {
+const fn noun_of(class: Class) -> Entry {
+    Entry {
         class,
         kind: Kind::Noun,
-    })
+    }
 }
+
+/// [`WORDS`] indexed by word, built once.
+static INDEX: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
+    WORDS
+        .iter()
+        .flat_map(|(words, entry)| words.iter().map(move |w| (*w, *entry)))
+        .collect()
+});
 
 /// Looks up one lowercase English word in its dictionary form.
 pub(crate) fn lookup(word: &str) -> Option<Entry> {
-    use Class::*;
-    match word {
-        // --- blocked: destructive actions
-        "delete" | "del" | "remove" | "rm" | "rmdir" | "destroy" | "drop" | "purge" | "wipe"
-        | "erase" | "truncate" | "kill" | "terminate" | "trash" | "unlink" | "uninstall"
-        | "discard" | "shred" | "nuke" | "obliterate" | "expunge" | "deprovision"
-        | "decommission" | "clear" | "empty" | "cleanup" | "prune" | "evict" => verb(Delete),
-        "deletion" | "deletions" | "removal" | "removals" | "destruction" | "erasure" => {
-            noun(Delete)
-        }
-        // --- blocked: permissions
-        "grant" | "revoke" | "chmod" | "chown" | "chgrp" | "setfacl" | "impersonate"
-        | "elevate" | "authorize" | "deauthorize" | "unshare" | "ban" | "suspend"
-        | "deactivate" | "sudo" | "kick" => verb(Permission),
-        "permission" | "permissions" | "acl" | "acls" | "role" | "roles" | "collaborator"
-        | "collaborators" | "privilege" | "privileges" | "ownership" | "admin" | "admins"
-        | "membership" | "memberships" | "sharing" | "visibility" | "iam" => noun(Permission),
-        // --- blocked: credentials
-        "password" | "passwords" | "passwd" | "passphrase" | "passphrases" | "secret"
-        | "secrets" | "credential" | "credentials" | "creds" | "token" | "tokens" | "apikey"
-        | "apikeys" | "keypair" | "keypairs" | "keychain" | "keyring" | "otp" | "totp"
-        | "cookie" | "cookies" | "mfa" => noun(Credential),
-        "login" | "logon" | "signin" | "authenticate" => verb(Credential),
-        // --- blocked: payments
-        "pay" | "charge" | "refund" | "transfer" | "purchase" | "buy" | "withdraw" | "deposit"
-        | "payout" | "remit" | "wire" | "donate" | "invoice" | "bill" | "reimburse" | "sell"
-        | "renew" => verb(Payment),
-        "payment" | "payments" | "invoices" | "refunds" | "payouts" | "billing" | "wallet"
-        | "wallets" | "funds" | "money" | "remittance" => noun(Payment),
-        // --- surrogate: external side effects
-        "send" | "post" | "publish" | "reply" | "respond" | "invite" | "share" | "comment"
-        | "notify" | "message" | "forward" | "tweet" | "broadcast" | "announce" | "submit"
-        | "push" | "deploy" | "upload" | "schedule" | "book" | "reserve" | "request" | "assign"
-        | "unassign" | "mention" | "dm" | "dispatch" | "trigger" | "rerun" | "fork" | "star"
-        | "unstar" | "follow" | "unfollow" | "like" | "react" | "vote" | "approve" | "reject"
-        | "accept" | "decline" | "rsvp" | "join" | "leave" | "unresolve" | "subscribe"
-        | "unsubscribe" | "sms" | "call" | "handoff" | "escalate" => verb(Send),
-        // --- executed only inside the replay workspace: writes
-        "create" | "update" | "write" | "edit" | "modify" | "set" | "add" | "insert" | "save"
-        | "put" | "patch" | "rename" | "move" | "mv" | "copy" | "cp" | "mkdir" | "touch"
-        | "append" | "replace" | "overwrite" | "apply" | "commit" | "merge" | "checkout"
-        | "reset" | "revert" | "restore" | "undelete" | "recover" | "unarchive" | "rebase"
-        | "stage" | "unstage" | "draft" | "archive" | "cancel" | "close" | "reopen" | "enable"
-        | "disable" | "lock" | "unlock" | "mark" | "download" | "install" | "upgrade"
-        | "configure" | "register" | "import" | "sync" | "upsert" | "increment" | "decrement"
-        | "clone" | "init" | "initialize" | "fill" | "click" | "type" | "press" | "drag"
-        | "change" | "switch" | "toggle" | "store" | "tag" | "label" | "pin" | "unpin"
-        | "resize" | "exchange" | "swap" | "migrate" | "provision" | "launch" | "start"
-        | "stop" | "restart" | "pause" | "resume" | "dismiss" | "reprioritize" | "fix"
-        | "repair" | "mute" | "unmute" | "generate" | "build" | "make" | "compile" | "format" => {
-            verb(Write)
-        }
-        // --- executed only inside the replay workspace: code and commands
-        "run" | "execute" | "exec" | "eval" | "evaluate" | "bash" | "shell" | "sh"
-        | "powershell" | "cmd" | "terminal" | "spawn" | "invoke" | "script" => verb(Execute),
-        // --- executed: reads
-        "read" | "get" | "list" | "ls" | "search" | "find" | "fetch" | "query" | "view"
-        | "show" | "describe" | "lookup" | "browse" | "navigate" | "visit" | "retrieve"
-        | "inspect" | "check" | "stat" | "diff" | "blame" | "cat" | "head" | "tail" | "grep"
-        | "glob" | "screenshot" | "hover" | "explore" | "preview" | "peek" | "scrape" | "crawl"
-        | "whoami" | "poll" | "scroll" | "wait" | "sleep" | "echo" => verb(Read),
-        // --- executed: pure computation
-        "calculate" | "calc" | "compute" | "convert" | "think" | "plan" | "analyze" | "analyse"
-        | "summarize" | "summarise" | "translate" | "parse" | "validate" | "count" | "estimate"
-        | "compare" | "explain" | "lint" | "tokenize" | "hash" | "encode" | "decode" | "render"
-        | "reason" | "reflect" => verb(Compute),
-        _ => None,
-    }
+    INDEX.get(word).copied()
 }
 
 /// Multi-word English phrases, matched before single words. Each is a list of
@@ -498,4 +541,49 @@ pub(crate) fn is_cjk_participle_marker(c: char) -> bool {
 /// Whether a character is a Han ideograph (CJK Unified Ideographs and extension A).
 pub(crate) fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn no_english_word_is_listed_twice() {
+        let mut seen = HashSet::new();
+        for (words, _) in WORDS {
+            for w in *words {
+                assert!(seen.insert(*w), "'{w}' is listed twice");
+                assert!(
+                    w.chars().all(|c| c.is_ascii_lowercase()),
+                    "'{w}' must be lowercase ASCII"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_words_are_han_only_and_unique() {
+        let mut seen = HashSet::new();
+        for e in CJK {
+            assert!(seen.insert(e.word), "'{}' is listed twice", e.word);
+            assert!(
+                e.word.chars().all(is_han),
+                "'{}' must be Han characters",
+                e.word
+            );
+        }
+    }
+
+    #[test]
+    fn phrases_are_lowercase_words_of_two_or_more() {
+        for (words, _) in PHRASES {
+            assert!(words.len() >= 2);
+            assert!(
+                words
+                    .iter()
+                    .all(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+            );
+        }
+    }
 }
