@@ -454,3 +454,35 @@ fn classification_round_trips_through_json() {
         c
     );
 }
+
+#[test]
+fn policy_example_in_the_docs_parses_and_behaves_as_documented() {
+    let path =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/tool-policy.md");
+    let doc = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {} ({e})", path.display()));
+    let start = doc
+        .find("```toml\n")
+        .expect("docs/tool-policy.md has a ```toml example")
+        + "```toml\n".len();
+    let len = doc[start..]
+        .find("```")
+        .expect("the toml example is closed");
+    let p = Policy::from_toml(&doc[start..start + len])
+        .unwrap_or_else(|e| panic!("documented example: {e}"));
+    assert!(p.host_allowed("en.wikipedia.org"));
+    assert!(p.is_workspace_toolset(Some("git")));
+    let c = classify(&tool(Some("staging-cdn"), "purge_cache"), &p);
+    assert_eq!(
+        (c.mode, c.rule.as_str()),
+        (ToolMode::Executed, "policy:name")
+    );
+    assert_eq!(
+        classify(&tool(Some("stripe"), "list_charges"), &p).mode,
+        ToolMode::Blocked
+    );
+    assert_eq!(
+        classify(&tool(Some("gmail"), "send_email"), &p).rule,
+        "policy:glob"
+    );
+}
