@@ -159,6 +159,8 @@ pub fn find_bwrap(explicit: Option<&Path>) -> Result<PathBuf, String> {
     let from_path = std::env::var_os("PATH")
         .into_iter()
         .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        // A relative PATH entry would pick a `bwrap` from wherever skillgate happens to run.
+        .filter(|d| d.is_absolute())
         .map(|d| d.join("bwrap"))
         .find(|c| c.is_file());
     match from_path {
