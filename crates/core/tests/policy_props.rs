@@ -96,6 +96,16 @@ proptest! {
     }
 
     #[test]
+    fn classify_never_panics_on_inflected_unicode_words(
+        stem in "\\PC{0,6}", suffix in prop::sample::select(vec!["ing", "ed", "s", "es", "ies", "ied"]),
+    ) {
+        let word = format!("{stem}{suffix}");
+        let t = tool(word.clone(), Some(format!("{word} and {word}.")), None);
+        let c = classify(&t, &Policy::default());
+        prop_assert!(!c.reason.is_empty());
+    }
+
+    #[test]
     fn a_name_starting_with_delete_is_always_blocked(rest in name_strategy(), hints in hints_strategy()) {
         let c = classify(&tool(format!("delete_{rest}"), None, hints), &Policy::default());
         prop_assert_eq!(c.mode, ToolMode::Blocked, "{}", c.reason);

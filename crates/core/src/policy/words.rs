@@ -230,9 +230,10 @@ fn verb_entry(base: &str) -> Option<Entry> {
 
 /// `dropp` → `drop`, `runn` → `run`.
 fn undouble(stem: &str) -> Option<&str> {
-    let b = stem.as_bytes();
-    let n = b.len();
-    (n >= 3 && b[n - 1] == b[n - 2] && !b"aeiou".contains(&b[n - 1])).then(|| &stem[..n - 1])
+    let mut chars = stem.chars().rev();
+    let (last, before) = (chars.next()?, chars.next()?);
+    let doubled = last == before && last.is_ascii_alphabetic() && !"aeiou".contains(last);
+    (doubled && stem.len() >= 3).then(|| &stem[..stem.len() - 1])
 }
 
 /// Tracks whether the next word is joined to a preceding action
@@ -508,6 +509,9 @@ mod tests {
         assert_eq!(f("settings"), None);
         assert_eq!(f("status"), None);
         assert_eq!(f("string"), None);
+        // Multi-byte characters whose UTF-8 bytes repeat are not doubled consonants.
+        assert_eq!(f("\u{800}ing"), None);
+        assert_eq!(f("x\u{800}ed"), None);
     }
 
     #[test]
