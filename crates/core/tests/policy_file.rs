@@ -486,3 +486,24 @@ fn policy_example_in_the_docs_parses_and_behaves_as_documented() {
         "policy:glob"
     );
 }
+
+#[test]
+fn refused_loosening_points_to_workspace_toolsets_only_for_local_writes() {
+    let p = Policy::from_toml("[[rule]]\ntoolset = \"fs\"\nmode = \"executed\"\n").unwrap();
+    let write = classify(&tool(Some("fs"), "write_file"), &p);
+    assert_eq!(write.mode, ToolMode::Surrogate);
+    assert!(
+        write
+            .reason
+            .contains("workspace_toolsets if its effects stay"),
+        "{}",
+        write.reason
+    );
+    let delete = classify(&tool(Some("fs"), "delete_file"), &p);
+    assert_eq!(delete.mode, ToolMode::Blocked);
+    assert!(
+        !delete.reason.contains("if its effects stay"),
+        "{}",
+        delete.reason
+    );
+}

@@ -200,7 +200,7 @@ impl PolicyRule {
         name * 2 + u8::from(self.toolset.is_some())
     }
 
-    /// `rule 3 (name = "send_*", toolset = "gmail")`.
+    /// `policy rule 3 (name = "send_*", toolset = "gmail"; note: "…")`.
     fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some(n) = &self.name {
@@ -209,7 +209,12 @@ impl PolicyRule {
         if let Some(t) = &self.toolset {
             parts.push(format!("toolset = \"{t}\""));
         }
-        format!("policy rule {} ({})", self.index, parts.join(", "))
+        let note = self
+            .note
+            .as_deref()
+            .map(|n| format!("; note: \"{n}\""))
+            .unwrap_or_default();
+        format!("policy rule {} ({}{note})", self.index, parts.join(", "))
     }
 }
 
@@ -301,16 +306,10 @@ impl Policy {
 pub fn classify(tool: &ToolSpec, policy: &Policy) -> Classification {
     let own = own_signals(tool, policy);
     if let Some(rule) = policy.matching_rule(tool) {
-        let note = rule
-            .note
-            .as_deref()
-            .map(|n| format!(" (\"{n}\")"))
-            .unwrap_or_default();
-        let source = format!("{}{note}", rule.describe());
         return override_with(
             rule.mode,
             rule.rule_id(),
-            &source,
+            &rule.describe(),
             rule.is_exact_name(),
             own,
         );
@@ -334,10 +333,15 @@ fn override_with(
 ) -> Classification {
     let loosens = mode < own.mode;
     if loosens && !exact && mode == ToolMode::Executed && own.rule != "default" {
+        let hint = if own.mode == ToolMode::Surrogate && is_local_effect(&own.rule) {
+            ", or list its toolset in workspace_toolsets if its effects stay in the replay workspace"
+        } else {
+            ""
+        };
         return Classification {
             mode: own.mode,
             reason: format!(
-                "{} (kept: {source} asks for executed, but only a rule naming the tool exactly may run a tool that `{}` does not let run; list its toolset in workspace_toolsets if its effects stay in the replay workspace)",
+                "{}; {source} asks for executed, but only a rule naming the tool exactly may run a tool that `{}` keeps from running{hint}",
                 own.reason.trim_end_matches('.'),
                 own.rule
             ),
@@ -357,6 +361,15 @@ fn override_with(
         rule: rule_id.to_string(),
         reason,
     }
+}
+
+/// Whether a rule decides by a local effect that a workspace toolset would
+/// let run (a write, code, or a closed-world annotation).
+fn is_local_effect(rule: &str) -> bool {
+    matches!(
+        rule,
+        "verb:write" | "verb:execute" | "schema:execute" | "annotation:closed-world"
+    )
 }
 
 /// A candidate decision of one signal.
