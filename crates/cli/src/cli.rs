@@ -189,5 +189,8 @@ pub enum PolicyCommand {
         /// Policy file (TOML).
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// Toolset for entries that name none (MCP lists never do); default: the file's stem.
+        #[arg(long)]
+        toolset: Option<String>,
     },
 }

@@ -114,7 +114,7 @@ pub async fn run(ctx: &Ctx, dir: &Path) -> Result<Outcome> {
         drafts.push(s.draft_id);
     }
     let policy = load_policy(Some(&dir.join("policy.toml")))?;
-    let classified = classify_file(&dir.join("tools.json"), &policy)?;
+    let classified = classify_file(&dir.join("tools.json"), &policy, None)?;
     step(
         "policy",
         format!("tools.json: {}", mode_counts(&classified)),

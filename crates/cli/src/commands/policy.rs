@@ -6,7 +6,7 @@ use crate::{Outcome, output};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use skillgate_core::ToolMode;
-use skillgate_core::policy::{Classification, Policy, classify, parse_tool_list};
+use skillgate_core::policy::{Classification, Policy, classify, parse_tool_list_in};
 use std::path::Path;
 
 /// One classified tool.
@@ -23,10 +23,14 @@ pub struct ClassifiedTool {
 
 pub async fn run(ctx: &Ctx, cmd: PolicyCommand) -> Result<Outcome> {
     match cmd {
-        PolicyCommand::Check { tools, policy } => {
+        PolicyCommand::Check {
+            tools,
+            policy,
+            toolset,
+        } => {
             let policy_path = policy.or_else(|| ctx.config.policy.file.clone());
             let policy = load_policy(policy_path.as_deref())?;
-            let rows = classify_file(&tools, &policy)?;
+            let rows = classify_file(&tools, &policy, toolset.as_deref())?;
             if ctx.json {
                 output::print_json(&rows)?;
             } else {
@@ -60,11 +64,18 @@ pub fn load_policy(path: Option<&Path>) -> Result<Policy> {
     }
 }
 
-/// Classifies every tool of a JSON tool list file.
-pub fn classify_file(path: &Path, policy: &Policy) -> Result<Vec<ClassifiedTool>> {
+/// Classifies every tool of a JSON tool list file. Entries without a toolset
+/// get `toolset`, or the file's stem (`gmail.json` → `gmail`).
+pub fn classify_file(
+    path: &Path,
+    policy: &Policy,
+    toolset: Option<&str>,
+) -> Result<Vec<ClassifiedTool>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read tool list {}", path.display()))?;
-    let tools = parse_tool_list(&text).with_context(|| format!("tool list {}", path.display()))?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("tools");
+    let tools = parse_tool_list_in(&text, toolset.unwrap_or(stem))
+        .with_context(|| format!("tool list {}", path.display()))?;
     Ok(tools
         .iter()
         .map(|t| ClassifiedTool {
