@@ -17,6 +17,18 @@ mod runs;
 mod skills;
 
 pub use error::StoreError;
+pub use governance::{
+    AUDIT_INCIDENT_CLOSE, AUDIT_INCIDENT_OPEN, AUDIT_KILL_SWITCH_OFF, AUDIT_KILL_SWITCH_ON,
+    AUDIT_PHASE, AUDIT_PUBLISH, AUDIT_PUBLISH_REFUSE, AUDIT_REVIEW_APPROVE, AUDIT_REVIEW_REJECT,
+    AUDIT_ROLLBACK, OUTCOME_PUBLISHED, OUTCOME_REFUSED, SETTING_GATE_PHASE,
+    SETTING_KILL_SWITCH_ACTOR, SETTING_KILL_SWITCH_AT, SETTING_KILL_SWITCH_REASON,
+    SETTING_PUBLISH_DISABLED, SETTING_REPLAY_DISABLED,
+};
+pub use governance::{
+    EvalSummary, GateReading, GovernanceError, IncidentClosed, IncidentOpened, IncidentRow,
+    KillSwitch, NewReview, PhaseChange, PublishDecisionRow, PublishOutcome, ReviewDecision,
+    ReviewRow, RollbackOutcome, Severity,
+};
 pub use ids::{content_hash, new_id, now_rfc3339};
 pub use runs::{InsertRunsOutcome, RunConflict, RunSummary};
 pub use skills::{DraftRow, NewDraft, SkillFile, SkillSummary, SkillVersionRow, folder_hash};

@@ -1,0 +1,31 @@
+-- skillgate schema: governance (SPEC §6). Portable SQL, one column per
+-- ALTER TABLE so the same statements run on PostgreSQL.
+
+-- The eval whose report the reviewer decided on (NULL: no eval yet).
+ALTER TABLE reviews ADD COLUMN eval_id TEXT;
+CREATE INDEX reviews_draft_current ON reviews (draft_id, superseded_by);
+
+-- What the gate saw and said for each publish attempt.
+ALTER TABLE publish_decisions ADD COLUMN phase TEXT;             -- shadow | strict | pilot | ga
+ALTER TABLE publish_decisions ADD COLUMN recommendation TEXT;    -- publish | refuse (strict rules)
+ALTER TABLE publish_decisions ADD COLUMN human_agreed BOOLEAN;   -- recommendation == the human's publish
+ALTER TABLE publish_decisions ADD COLUMN exceptions TEXT;        -- JSON list of gate exceptions used
+ALTER TABLE publish_decisions ADD COLUMN review_id TEXT;         -- the current review at the time
+ALTER TABLE publish_decisions ADD COLUMN eval_id TEXT;           -- the eval whose report was used
+ALTER TABLE publish_decisions ADD COLUMN skill_version_id TEXT;  -- the version published, if any
+CREATE INDEX publish_decisions_draft ON publish_decisions (draft_id, created_at);
+
+-- A rollback publishes an earlier version's files as a new version; this
+-- records which version it restored.
+CREATE TABLE rollbacks (
+    id              TEXT PRIMARY KEY,
+    skill_name      TEXT NOT NULL REFERENCES skills(name),
+    from_version    INTEGER NOT NULL,      -- the version current before the rollback
+    to_version      INTEGER NOT NULL,      -- the version whose files were restored
+    new_version_id  TEXT NOT NULL REFERENCES skill_versions(id),
+    reason          TEXT NOT NULL,
+    actor           TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+);
+
+CREATE INDEX incidents_status ON incidents (status, severity);
