@@ -439,3 +439,53 @@ async fn fifo_left_by_a_command_cannot_hang_file_tools() {
         );
     }
 }
+
+#[tokio::test]
+async fn cpu_limit_stops_a_busy_loop() {
+    let limits = SandboxLimits {
+        cpu_seconds: 1,
+        wall_time: Duration::from_secs(60),
+        ..SandboxLimits::default()
+    };
+    let t = trial(Setup {
+        limits,
+        ..Setup::default()
+    })
+    .await;
+    t.require_sandbox();
+    let o = t
+        .expect(
+            "run_command",
+            json!({"command": "while :; do :; done"}),
+            Executed,
+        )
+        .await;
+    assert_eq!(
+        o.result["timed_out"], false,
+        "the CPU limit, not the wall clock, must stop it: {o:#?}"
+    );
+    assert_ne!(o.result["exit_code"], 0, "{o:#?}");
+}
+
+#[tokio::test]
+async fn memory_limit_stops_a_large_allocation() {
+    let limits = SandboxLimits {
+        memory_bytes: 64 << 20,
+        ..SandboxLimits::default()
+    };
+    let t = trial(Setup {
+        limits,
+        ..Setup::default()
+    })
+    .await;
+    t.require_sandbox();
+    let o = t
+        .expect(
+            "run_command",
+            json!({"command": "x=$(head -c 200000000 /dev/zero | tr '\\0' a); echo ${#x}"}),
+            Executed,
+        )
+        .await;
+    assert_ne!(o.result["stdout"], "200000000\n", "{o:#?}");
+    assert!(o.is_error, "{o:#?}");
+}
