@@ -5,7 +5,7 @@ use crate::parse::SkillDocument;
 use crate::text::{normalize, similarity, similarity_upper_bound, tokens};
 use serde::{Deserialize, Serialize};
 use skillgate_core::ReportStatus;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// Thresholds of the preservation check. Defaults are documented in `docs/skill-checks.md`.
@@ -266,31 +266,32 @@ pub fn compare(
     let draft_side = Side::new(draft);
     let (important_by, important) = important_sections(published);
 
-    let mut draft_full: Vec<Option<Vec<u64>>> = vec![None; draft.sections.len()];
-    let mut draft_full_tokens = |i: usize| -> Vec<u64> {
-        if let Some(Some(t)) = draft_full.get(i) {
-            return t.clone();
-        }
-        let t = draft_side.full_tokens(i);
-        if let Some(slot) = draft_full.get_mut(i) {
-            *slot = Some(t.clone());
-        }
-        t
-    };
+    let draft_full: Vec<Vec<u64>> = (0..draft.sections.len())
+        .map(|i| draft_side.full_tokens(i))
+        .collect();
 
-    // Instruction lookup structures of the draft.
-    let draft_units: Vec<(usize, &crate::parse::TextUnit)> = draft
-        .sections
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| s.units.iter().map(move |u| (i, u)))
-        .collect();
-    let draft_norm: HashSet<String> = draft_units
-        .iter()
-        .map(|(_, u)| normalize(&u.text))
-        .collect();
-    let draft_unit_tokens: Vec<Vec<u64>> =
-        draft_units.iter().map(|(_, u)| tokens(&u.text)).collect();
+    // Instruction lookup structures of the draft: every unit, the units of each section
+    // (a contiguous range), exact normalized texts, and an inverted index token → units.
+    let mut draft_units: Vec<&crate::parse::TextUnit> = Vec::new();
+    let mut section_units: Vec<std::ops::Range<usize>> = Vec::with_capacity(draft.sections.len());
+    for s in &draft.sections {
+        let start = draft_units.len();
+        draft_units.extend(s.units.iter());
+        section_units.push(start..draft_units.len());
+    }
+    let draft_norm: HashSet<String> = draft_units.iter().map(|u| normalize(&u.text)).collect();
+    let draft_unit_tokens: Vec<Vec<u64>> = draft_units.iter().map(|u| tokens(&u.text)).collect();
+    let mut postings: HashMap<u64, Vec<(u32, u16)>> = HashMap::new();
+    for (k, toks) in draft_unit_tokens.iter().enumerate() {
+        let mut counts: HashMap<u64, u16> = HashMap::new();
+        for t in toks {
+            *counts.entry(*t).or_default() += 1;
+        }
+        for (t, c) in counts {
+            postings.entry(t).or_default().push((k as u32, c));
+        }
+    }
+    let mut overlap: Vec<u32> = vec![0; draft_units.len()];
     let mut fuzzy_budget = cfg.max_fuzzy_comparisons;
     // Draft sections that keep the title of some published section belong to that section:
     // content matching (renames) only considers the others.
@@ -317,7 +318,7 @@ pub fn compare(
                     .get(di)
                     .is_some_and(|d| d.level > 0 || psec.level == 0)
             {
-                let sim = similarity(&p_tokens, &draft_full_tokens(di), cfg.max_diff_tokens);
+                let sim = similarity(&p_tokens, &draft_full[di], cfg.max_diff_tokens);
                 let score = sim + 0.25;
                 if best.is_none_or(|b| score > b.2) {
                     best = Some((di, sim, score));
@@ -333,11 +334,11 @@ pub fn compare(
                 {
                     continue;
                 }
-                let dlen = draft_full_tokens(di).len();
+                let dlen = draft_full[di].len();
                 if similarity_upper_bound(p_tokens.len(), dlen) < cfg.rename_similarity {
                     continue;
                 }
-                let sim = similarity(&p_tokens, &draft_full_tokens(di), cfg.max_diff_tokens);
+                let sim = similarity(&p_tokens, &draft_full[di], cfg.max_diff_tokens);
                 if sim >= cfg.rename_similarity && best.is_none_or(|b| sim > b.2) {
                     best = Some((di, sim, sim));
                 }
@@ -394,14 +395,15 @@ pub fn compare(
         } else {
             path
         };
-        let mut in_matched_section = vec![false; draft.sections.len()];
-        if let Some(di) = matched {
-            for d in std::iter::once(di).chain(draft.descendants(di)) {
-                if let Some(slot) = in_matched_section.get_mut(d) {
-                    *slot = true;
-                }
-            }
-        }
+        let matched_units: Vec<usize> = matched
+            .map(|di| {
+                std::iter::once(di)
+                    .chain(draft.descendants(di))
+                    .filter_map(|d| section_units.get(d).cloned())
+                    .flatten()
+                    .collect()
+            })
+            .unwrap_or_default();
         let instr: Vec<_> = published
             .full_units(pi)
             .into_iter()
@@ -413,31 +415,45 @@ pub fn compare(
                 continue;
             }
             let ut = tokens(&u.text);
-            let mut found = false;
-            // Look in the matched section first, then everywhere.
-            for pass in 0..2 {
-                for (k, (ds, _)) in draft_units.iter().enumerate() {
-                    let in_matched = in_matched_section.get(*ds).copied().unwrap_or(false);
-                    if (pass == 0) != in_matched {
-                        continue;
-                    }
-                    let Some(dt) = draft_unit_tokens.get(k) else {
-                        continue;
-                    };
-                    if similarity_upper_bound(ut.len(), dt.len()) < cfg.instruction_similarity {
-                        continue;
-                    }
-                    if fuzzy_budget == 0 {
-                        break;
-                    }
-                    fuzzy_budget -= 1;
-                    if similarity(&ut, dt, cfg.max_diff_tokens) >= cfg.instruction_similarity {
-                        found = true;
-                        break;
+            let threshold = cfg.instruction_similarity;
+            let try_unit = |k: usize, budget: &mut usize| -> bool {
+                let Some(dt) = draft_unit_tokens.get(k) else {
+                    return false;
+                };
+                if similarity_upper_bound(ut.len(), dt.len()) < threshold || *budget == 0 {
+                    return false;
+                }
+                *budget -= 1;
+                similarity(&ut, dt, cfg.max_diff_tokens) >= threshold
+            };
+            // The matched section first, then every draft unit sharing enough tokens.
+            let mut found = matched_units
+                .iter()
+                .any(|&k| try_unit(k, &mut fuzzy_budget));
+            if !found {
+                let mut counts: HashMap<u64, u16> = HashMap::new();
+                for t in &ut {
+                    *counts.entry(*t).or_default() += 1;
+                }
+                let mut touched: Vec<u32> = Vec::new();
+                for (t, ca) in &counts {
+                    for &(k, cb) in postings.get(t).map(|v| v.as_slice()).unwrap_or(&[]) {
+                        let slot = &mut overlap[k as usize];
+                        if *slot == 0 {
+                            touched.push(k);
+                        }
+                        *slot += u32::from((*ca).min(cb));
                     }
                 }
-                if found {
-                    break;
+                for &k in &touched {
+                    let k = k as usize;
+                    let shared = overlap[k] as f64;
+                    let len =
+                        (ut.len() + draft_unit_tokens.get(k).map(|v| v.len()).unwrap_or(0)) as f64;
+                    if !found && 2.0 * shared / len >= threshold {
+                        found = try_unit(k, &mut fuzzy_budget);
+                    }
+                    overlap[k] = 0;
                 }
             }
             if !found {

@@ -1,8 +1,5 @@
 //! Text helpers: line lookup, sentence splitting, the instruction heuristic, similarity.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
-
 /// Maps byte offsets of a text to 1-based line numbers.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -235,9 +232,7 @@ pub fn tokens(text: &str) -> Vec<u64> {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut Vec<u64>| {
         if !word.is_empty() {
-            let mut h = DefaultHasher::new();
-            stem(word).hash(&mut h);
-            out.push(h.finish());
+            out.push(fnv1a(stem(word).as_bytes()));
             word.clear();
         }
     };
@@ -254,6 +249,16 @@ pub fn tokens(text: &str) -> Vec<u64> {
     }
     flush(&mut word, &mut out);
     out
+}
+
+/// FNV-1a, 64 bit: a fast, stable hash for tokens.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// A light English stemmer: strips `ing`, `ed`, `es`, `s` from words of five letters or more,
