@@ -6,12 +6,12 @@
 //! 1. Sequential N-step tool loops (N = 2, 5, 10) through the real provider over
 //!    loopback HTTP: median and p10..p90 of wall time per step, of harness overhead per
 //!    step (wall time outside `provider.chat` and tool calls, from the transcript's
-//!    `harness_us`), and process CPU per step (client side: harness + provider encode /
-//!    decode + HTTP client, from /proc/self/stat).
+//!    `harness_us`), and client CPU per step (harness + provider encode / decode + HTTP
+//!    client, all on one current-thread runtime, from /proc/thread-self/schedstat).
 //! 2. 1,000 concurrent 2-step trials (another child, `AGENT_STEP_ROLE=rss`): peak RSS
 //!    (VmHWM) with all 1,000 transcripts kept in memory.
 //!
-//! Environment: `AGENT_STEP_TRIALS` (sequential trials per N, default 300),
+//! Environment: `AGENT_STEP_TRIALS` (sequential trials per N, default 1000),
 //! `AGENT_STEP_CONCURRENT` (default 1000).
 
 use serde_json::json;
@@ -84,19 +84,17 @@ fn provider(base_url: &str, concurrency: usize) -> Provider {
     }
 }
 
-/// Process CPU time (user + system) so far, from /proc/self/stat.
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    // After the command name: state is field 3, utime 14, stime 15 (1-based).
-    let ticks = |i: usize| {
-        fields
-            .get(i - 3)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    Duration::from_millis((ticks(14) + ticks(15)) * 10)
+/// CPU time of the calling thread so far (ns resolution), from /proc/thread-self/schedstat.
+/// The sequential phase runs everything on one current-thread runtime, so this is the
+/// client's CPU: harness, provider encode/decode and the HTTP client.
+fn thread_cpu_time() -> Duration {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let ns = text
+        .split_whitespace()
+        .next()
+        .and_then(|f| f.parse::<u64>().ok())
+        .unwrap_or(0);
+    Duration::from_nanos(ns)
 }
 
 fn vm_hwm_kib() -> u64 {
@@ -241,7 +239,7 @@ fn sequential(base_url: &str, trials: usize) {
         let mut per_step_wall = Vec::with_capacity(trials);
         let mut per_step_harness = Vec::with_capacity(trials);
         let mut steps_total = 0u64;
-        let cpu0 = cpu_time();
+        let cpu0 = thread_cpu_time();
         let wall0 = Instant::now();
         for _ in 0..trials {
             let t0 = Instant::now();
@@ -254,13 +252,13 @@ fn sequential(base_url: &str, trials: usize) {
             per_step_wall.push(wall.as_secs_f64() * 1e6 / steps);
             per_step_harness.push(t.totals.harness_us as f64 / steps);
         }
-        let cpu = cpu_time().saturating_sub(cpu0);
+        let cpu = thread_cpu_time().saturating_sub(cpu0);
         let elapsed = wall0.elapsed();
         println!("{n}-step tool loop, {trials} trials, one at a time:");
         println!("  wall time per step:        {}", summary(per_step_wall));
         println!("  harness overhead per step: {}", summary(per_step_harness));
         println!(
-            "  client process CPU per step: {:.1} µs; per trial: {:.1} µs ({:.0} trials/s)",
+            "  client thread CPU per step:  {:.1} µs; per trial: {:.1} µs ({:.0} trials/s)",
             cpu.as_secs_f64() * 1e6 / steps_total as f64,
             cpu.as_secs_f64() * 1e6 / trials as f64,
             trials as f64 / elapsed.as_secs_f64()
@@ -287,7 +285,7 @@ fn main() {
     let url = line.trim().to_string();
     assert!(url.starts_with("http://"), "server did not start: {line:?}");
     if benching {
-        sequential(&url, env_usize("AGENT_STEP_TRIALS", 300));
+        sequential(&url, env_usize("AGENT_STEP_TRIALS", 1000));
         let mut child = spawn_self("rss", &[("AGENT_STEP_URL", url.clone())]);
         drop(child.stdin.take());
         let mut text = String::new();

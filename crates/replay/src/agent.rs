@@ -315,7 +315,10 @@ pub async fn run_trial_with<T: ToolExecutor>(
     limits: &TrialLimits,
 ) -> TrialTranscript {
     let started = Instant::now();
-    let deadline = started + limits.wall_time;
+    // A wall time too large for `Instant` means "no limit" in practice: cap it at a year.
+    let deadline = started
+        .checked_add(limits.wall_time)
+        .unwrap_or_else(|| started + Duration::from_secs(365 * 24 * 3600));
     let specs = tools.specs();
     let system =
         match builder.system_prompt(input.locale, input.skill.as_ref(), input.loading, &specs) {

@@ -471,3 +471,21 @@ async fn transcript_round_trips_through_json() {
     assert_eq!(v["tool_calls"][0]["mode"], "executed");
     assert_eq!(v["messages"][0]["role"], "system");
 }
+
+#[tokio::test]
+async fn huge_wall_time_means_no_limit_not_a_panic() {
+    let server = serve(vec![Step::text("fine")]).await;
+    let limits = TrialLimits {
+        wall_time: Duration::MAX,
+        ..TrialLimits::default()
+    };
+    let t = run_trial(
+        &provider(&server, ProviderKind::OpenAi),
+        &tools(),
+        &input(None, SkillLoading::Progressive),
+        &limits,
+    )
+    .await;
+    assert_eq!(t.stop, StopReason::FinalAnswer);
+    assert_eq!(t.final_answer.as_deref(), Some("fine"));
+}
