@@ -283,12 +283,13 @@ pub fn compare(
     let draft_unit_tokens: Vec<Vec<u64>> = draft_units.iter().map(|u| tokens(&u.text)).collect();
     let mut postings: HashMap<u64, Vec<(u32, u16)>> = HashMap::new();
     for (k, toks) in draft_unit_tokens.iter().enumerate() {
-        let mut counts: HashMap<u64, u16> = HashMap::new();
-        for t in toks {
-            *counts.entry(*t).or_default() += 1;
-        }
-        for (t, c) in counts {
-            postings.entry(t).or_default().push((k as u32, c));
+        let mut sorted = toks.clone();
+        sorted.sort_unstable();
+        for run in sorted.chunk_by(|a, b| a == b) {
+            postings
+                .entry(run[0])
+                .or_default()
+                .push((k as u32, run.len().min(u16::MAX as usize) as u16));
         }
     }
     let mut overlap: Vec<u32> = vec![0; draft_units.len()];
@@ -296,6 +297,11 @@ pub fn compare(
     // Draft sections that keep the title of some published section belong to that section:
     // content matching (renames) only considers the others.
     let published_titles: HashSet<&str> = pub_side.norm_titles.iter().map(|t| t.as_str()).collect();
+
+    let mut draft_by_title: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (di, t) in draft_side.norm_titles.iter().enumerate() {
+        draft_by_title.entry(t.as_str()).or_default().push(di);
+    }
 
     let mut sections = Vec::new();
     let mut dropped_instructions = Vec::new();
@@ -311,12 +317,15 @@ pub fn compare(
 
         // Best match: same title first, content search when the title is gone or gutted.
         let mut best: Option<(usize, f64, f64)> = None; // (draft idx, sim, score)
-        for (di, t) in draft_side.norm_titles.iter().enumerate() {
-            if *t == p_title
-                && draft
-                    .sections
-                    .get(di)
-                    .is_some_and(|d| d.level > 0 || psec.level == 0)
+        for &di in draft_by_title
+            .get(p_title.as_str())
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+        {
+            if draft
+                .sections
+                .get(di)
+                .is_some_and(|d| d.level > 0 || psec.level == 0)
             {
                 let sim = similarity(&p_tokens, &draft_full[di], cfg.max_diff_tokens);
                 let score = sim + 0.25;
@@ -326,7 +335,7 @@ pub fn compare(
             }
         }
         if best.is_none_or(|b| b.1 < cfg.rename_similarity) {
-            for di in 0..draft.sections.len() {
+            for (di, dt) in draft_full.iter().enumerate() {
                 if draft_side
                     .norm_titles
                     .get(di)
@@ -334,11 +343,10 @@ pub fn compare(
                 {
                     continue;
                 }
-                let dlen = draft_full[di].len();
-                if similarity_upper_bound(p_tokens.len(), dlen) < cfg.rename_similarity {
+                if similarity_upper_bound(p_tokens.len(), dt.len()) < cfg.rename_similarity {
                     continue;
                 }
-                let sim = similarity(&p_tokens, &draft_full[di], cfg.max_diff_tokens);
+                let sim = similarity(&p_tokens, dt, cfg.max_diff_tokens);
                 if sim >= cfg.rename_similarity && best.is_none_or(|b| sim > b.2) {
                     best = Some((di, sim, sim));
                 }

@@ -228,7 +228,7 @@ fn is_cjk(c: char) -> bool {
 /// Tokens for similarity: lowercase words, each CJK character its own token, punctuation
 /// dropped. Tokens are hashed for a cheap diff.
 pub fn tokens(text: &str) -> Vec<u64> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 5);
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut Vec<u64>| {
         if !word.is_empty() {
@@ -237,11 +237,17 @@ pub fn tokens(text: &str) -> Vec<u64> {
         }
     };
     for c in text.chars() {
-        if is_cjk(c) {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                word.push(c.to_ascii_lowercase());
+            } else {
+                flush(&mut word, &mut out);
+            }
+        } else if is_cjk(c) {
             flush(&mut word, &mut out);
             word.push(c);
             flush(&mut word, &mut out);
-        } else if c.is_alphanumeric() || c == '_' {
+        } else if c.is_alphanumeric() {
             word.extend(c.to_lowercase());
         } else {
             flush(&mut word, &mut out);
