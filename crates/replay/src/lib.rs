@@ -6,6 +6,7 @@
 //! [`TrialInput`] (see [`trial_input_from_run`]); it returns a [`TrialTranscript`].
 
 pub mod agent;
+pub mod case;
 pub mod context;
 pub mod executor;
 pub mod input;
@@ -15,6 +16,7 @@ pub use agent::{
     StepRecord, StopReason, ToolCallKind, ToolCallRecord, TranscriptMessage, TranscriptToolCall,
     TrialInput, TrialLimits, TrialTotals, TrialTranscript, run_trial, run_trial_with,
 };
+pub use case::{CaseTrial, ReplayError, run_case_trial};
 pub use context::{ContextBuilder, LOAD_SKILL_TOOL, PromptError, SkillContext, SkillLoading};
 pub use executor::{InMemoryTools, ToolExecutor, ToolOutcome};
 pub use input::{TrialSettings, prompt_locale, trial_input_from_run, trial_seed};

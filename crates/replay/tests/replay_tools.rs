@@ -93,3 +93,72 @@ async fn replay_tools_modes_and_side_effects_reach_the_transcript() {
     );
     assert!(ws.join("data.csv").exists());
 }
+
+#[tokio::test]
+async fn case_trial_replays_a_run_with_recorded_surrogate_results() {
+    let email = json!({"to": ["ops@example.com"], "subject": "Daily", "body": "All green"});
+    let run: skillgate_core::Run = serde_json::from_value(json!({
+        "id": "run-42", "tenant": "acme", "locale": "zh-TW",
+        "task": "Email the daily status to ops.",
+        "tool_calls": [{"name": "send_email", "arguments": email, "result": {"id": "msg-RECORDED-7", "status": "sent"}}],
+        "final_answer": "Sent.", "accepted": true
+    }))
+    .unwrap();
+    let server = start(Script::sequence(vec![
+        Step::tool_call("load_skill", json!({"name": "daily-status"})),
+        Step::tool_call("send_email", email.clone()),
+        Step::text("已寄出。"),
+    ]))
+    .await
+    .unwrap();
+    let provider = Provider::new(ProviderConfig::new(
+        ProviderKind::Anthropic,
+        server.anthropic_base_url(),
+        "m",
+    ))
+    .unwrap();
+    let cfg = ToolLayerConfig {
+        policy: Policy::default(),
+        protected_paths: Vec::new(),
+        limits: SandboxLimits::default(),
+        extra_tools: Vec::new(),
+        bwrap_path: None,
+    };
+    let skill = skillgate_replay::SkillContext::from_skill_md(
+        "---\nname: daily-status\ndescription: Sends the daily status email.\n---\n# How\nSend it to ops.\n",
+        "daily-status/SKILL.md",
+    )
+    .unwrap();
+    let settings = skillgate_replay::TrialSettings::default();
+    let case = skillgate_replay::run_case_trial(
+        &provider,
+        cfg,
+        &[],
+        &run,
+        skillgate_core::Arm::Candidate,
+        0,
+        Some(skill),
+        &settings,
+        &TrialLimits::default(),
+    )
+    .await
+    .unwrap();
+    let t = &case.transcript;
+    assert_eq!(t.stop, StopReason::FinalAnswer, "{:?}", t.errors);
+    assert_eq!(t.locale, Locale::ZhTw);
+    assert!(t.skill_loaded);
+    let email_call = &t.tool_calls[1];
+    assert_eq!(email_call.mode, Some(ToolMode::Surrogate));
+    assert!(
+        email_call.result.to_string().contains("msg-RECORDED-7"),
+        "{:?}",
+        email_call
+    );
+    assert!(email_call.side_effect.is_some());
+    assert!(
+        server.requests_seen()[0]
+            .body
+            .to_string()
+            .contains("請用繁體中文回答。")
+    );
+}
