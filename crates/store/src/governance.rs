@@ -826,6 +826,20 @@ async fn already_published(conn: &mut SqliteConnection, draft_id: &str) -> Gover
 }
 
 impl Store {
+    /// Begins a transaction that holds the write lock from its first
+    /// statement. A deferred SQLite transaction that reads first and writes
+    /// later fails with "database is locked" (no busy wait) when another
+    /// writer committed in between; writing first makes it wait its turn
+    /// instead, and every read after it sees the latest state.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE settings SET value = value WHERE key = $1")
+            .bind(SETTING_GATE_PHASE)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
     /// Records a review of a draft: it becomes the draft's current decision,
     /// the previous one is kept and marked superseded, the draft's status
     /// becomes `approved` or `rejected`, and the decision is audited.
@@ -834,7 +848,7 @@ impl Store {
     /// the latest eval is `partial` or `skipped_provider_unavailable`, and a
     /// review of an already published draft.
     pub async fn record_review(&self, review: &NewReview) -> Result<ReviewRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let draft = draft_on(&mut tx, &review.draft_id).await?;
         if draft.status == "published" {
             return Err(already_published(&mut tx, &draft.id).await);
@@ -983,7 +997,7 @@ impl Store {
         actor: &str,
     ) -> Result<PublishOutcome> {
         let actor = require(actor, "actor", "pass --actor NAME or set $USER")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let draft = draft_on(&mut tx, draft_id).await?;
         if draft.status == "published" {
             return Err(already_published(&mut tx, &draft.id).await);
@@ -1127,7 +1141,7 @@ impl Store {
     ) -> Result<RollbackOutcome> {
         let reason = require(reason, "reason", "pass --reason TEXT")?;
         let actor = require(actor, "actor", "pass --actor NAME or set $USER")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let versions = sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version"
         )))
@@ -1236,7 +1250,7 @@ impl Store {
         phase: RolloutPhase,
         actor: &str,
     ) -> Result<Option<PhaseChange>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let previous = setting_on(&mut tx, SETTING_GATE_PHASE).await?;
         if previous.as_deref() == Some(phase.as_str()) {
             return Ok(None);
@@ -1277,7 +1291,7 @@ impl Store {
     ) -> Result<KillSwitch> {
         let reason = require(reason, "reason", "pass --reason TEXT")?;
         let actor = require(actor, "actor", "pass --actor NAME or set $USER")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = kill_switch_on(&mut tx).await?;
         let state = write_kill_switch_on(
             &mut tx,
@@ -1301,7 +1315,7 @@ impl Store {
     ) -> Result<KillSwitch> {
         let reason = require(reason, "reason", "pass --reason TEXT")?;
         let actor = require(actor, "actor", "pass --actor NAME or set $USER")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let open = open_p0_on(&mut tx).await?;
         let reason = if open.is_empty() {
             reason
@@ -1337,7 +1351,7 @@ impl Store {
             opened_at: now_rfc3339(),
             closed_at: None,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO incidents ({INCIDENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         )))
@@ -1388,7 +1402,7 @@ impl Store {
     ) -> Result<IncidentClosed> {
         let root_cause = require(root_cause, "root cause", "pass --root-cause TEXT")?;
         let actor = require(actor, "actor", "pass --actor NAME or set $USER")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut incident = sqlx::query_as::<_, IncidentRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"
         )))
@@ -1473,7 +1487,7 @@ impl Store {
             .to_string();
         let eval_id = new_id("evl");
         let now = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO evals (id, draft_id, status, mode, config, created_at, finished_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",

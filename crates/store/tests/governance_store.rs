@@ -493,3 +493,33 @@ fn severity_parses_case_insensitively_and_rejects_others() {
             .contains("P0, P1 or P2")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_publishes_of_one_draft_publish_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir).await;
+    let d = draft(&s, "a", Some("passed")).await;
+    eval(&s, &d, "passed", "high").await;
+    s.record_review(&review(&d, ReviewDecision::Approve, None))
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let store = Store::open(&dir.path().join("t.db")).await.unwrap();
+        let d = d.clone();
+        tasks.push(tokio::spawn(async move {
+            store.publish_draft(&d, &strict(), &format!("p{i}")).await
+        }));
+    }
+    let mut published = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(o) if o.version.is_some() => published += 1,
+            Ok(o) => panic!("refused: {:?}", o.verdict),
+            Err(GovernanceError::AlreadyPublished { .. }) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(published, 1);
+    assert_eq!(s.skill_versions("s").await.unwrap().len(), 1);
+}
