@@ -473,7 +473,31 @@ pub async fn run_trial_with<T: ToolExecutor>(
     t.totals.provider_us = micros(state.provider_time);
     t.totals.tools_us = micros(state.tools_time);
     t.totals.harness_us = micros(wall.saturating_sub(state.provider_time + state.tools_time));
+    log_trial(&t);
     t
+}
+
+fn log_trial(t: &TrialTranscript) {
+    let stop = t.stop.as_str();
+    match &t.stop {
+        StopReason::ProviderError {
+            message,
+            unavailable,
+        } => tracing::warn!(
+            target: "skillgate::replay", source = "skill_replay_eval", stop, unavailable,
+            error = %message, steps = t.totals.steps, "trial stopped: provider error"
+        ),
+        StopReason::HarnessError { message } => tracing::error!(
+            target: "skillgate::replay", source = "skill_replay_eval", stop,
+            error = %message, "trial stopped: harness error"
+        ),
+        _ => tracing::info!(
+            target: "skillgate::replay", source = "skill_replay_eval", stop,
+            steps = t.totals.steps, tool_calls = t.totals.tool_calls,
+            input_tokens = t.totals.input_tokens, output_tokens = t.totals.output_tokens,
+            wall_ms = t.totals.wall_ms, skill_loaded = t.skill_loaded, "trial finished"
+        ),
+    }
 }
 
 struct LoopState {
@@ -738,6 +762,7 @@ fn harness_error(input: &TrialInput, message: String, started: Instant) -> Trial
     let wall = started.elapsed();
     t.totals.wall_ms = millis(wall);
     t.totals.harness_us = micros(wall);
+    log_trial(&t);
     t
 }
 

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use skillgate_core::{Locale, ToolMode};
 use skillgate_providers::{Provider, ProviderConfig, ProviderKind};
 use skillgate_replay::{
-    InMemoryTools, SkillContext, SkillLoading, StopReason, ToolCallKind, TranscriptMessage,
-    TrialInput, TrialLimits, TrialTranscript, run_trial,
+    InMemoryTools, SkillContext, SkillLoading, StopReason, ToolCallKind, ToolExecutor, ToolOutcome,
+    TranscriptMessage, TrialInput, TrialLimits, TrialTranscript, run_trial,
 };
 use skillgate_scripted_llm::{AfterEnd, Script, ScriptedServer, ScriptedToolCall, Step, start};
 use std::time::Duration;
@@ -488,4 +488,104 @@ async fn huge_wall_time_means_no_limit_not_a_panic() {
     .await;
     assert_eq!(t.stop, StopReason::FinalAnswer);
     assert_eq!(t.final_answer.as_deref(), Some("fine"));
+}
+
+#[tokio::test]
+async fn parallel_tool_calls_in_one_response_all_get_results_in_order() {
+    let mut both = Step::default();
+    for (id, path) in [("c1", "data.csv"), ("c2", "notes.txt")] {
+        both.tool_calls.push(ScriptedToolCall {
+            id: Some(id.into()),
+            name: "read_file".into(),
+            arguments: json!({"path": path}),
+        });
+    }
+    let server = serve(vec![both, Step::text("read both")]).await;
+    let t = run_trial(
+        &provider(&server, ProviderKind::OpenAi),
+        &tools(),
+        &input(None, SkillLoading::Progressive),
+        &TrialLimits::default(),
+    )
+    .await;
+    assert_eq!(t.stop, StopReason::FinalAnswer);
+    assert_eq!(t.totals.steps, 2);
+    assert_eq!(t.totals.tool_calls, 2);
+    assert_eq!(t.steps[0].tool_calls, 2);
+    let ids: Vec<&str> = t
+        .messages
+        .iter()
+        .filter_map(|m| match m {
+            TranscriptMessage::Tool { tool_call_id, .. } => Some(tool_call_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ids, vec!["c1", "c2"]);
+    let second = &bodies(&server)[1];
+    assert!(
+        second.contains("1,2") && second.contains("hello"),
+        "{second}"
+    );
+}
+
+/// A tool layer whose every call takes `delay`: for the wall-time limit during a tool call.
+struct SlowTools {
+    inner: InMemoryTools,
+    delay: Duration,
+}
+
+impl ToolExecutor for SlowTools {
+    fn specs(&self) -> Vec<skillgate_core::ToolSpec> {
+        self.inner.specs()
+    }
+
+    fn call(
+        &self,
+        name: &str,
+        arguments: &Value,
+    ) -> impl std::future::Future<Output = ToolOutcome> + Send {
+        let call = self.inner.call(name, arguments);
+        let delay = self.delay;
+        async move {
+            tokio::time::sleep(delay).await;
+            call.await
+        }
+    }
+}
+
+#[tokio::test]
+async fn wall_time_limit_cuts_off_a_slow_tool_call() {
+    let server = serve(vec![
+        Step::tool_call("read_file", json!({"path": "data.csv"})),
+        Step::text("never reached"),
+    ])
+    .await;
+    let slow = SlowTools {
+        inner: tools(),
+        delay: Duration::from_secs(5),
+    };
+    let limits = TrialLimits {
+        wall_time: Duration::from_millis(300),
+        ..TrialLimits::default()
+    };
+    let started = std::time::Instant::now();
+    let t = run_trial(
+        &provider(&server, ProviderKind::OpenAi),
+        &slow,
+        &input(None, SkillLoading::Progressive),
+        &limits,
+    )
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(t.stop, StopReason::TimeLimit);
+    assert_eq!(server.request_count(), 1);
+    let call = &t.tool_calls[0];
+    assert!(call.is_error);
+    assert!(
+        call.error
+            .as_deref()
+            .unwrap_or("")
+            .contains("wall-time limit"),
+        "{call:?}"
+    );
 }
