@@ -516,3 +516,59 @@ pub async fn incident(ctx: &Ctx, cmd: IncidentCommand) -> Result<Outcome> {
     }
     Ok(Outcome::Ok)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use skillgate_core::gate::{GateInput, ReviewSummary, evaluate_gate};
+    use skillgate_core::{Confidence, EvalStatus, ReportStatus};
+
+    fn input(confidence: Confidence, safety: ReportStatus) -> GateInput {
+        GateInput {
+            review: Some(ReviewSummary {
+                approved: true,
+                rationale: None,
+            }),
+            safety: Some(safety),
+            preservation: None,
+            eval_status: Some(EvalStatus::Passed),
+            confidence: Some(confidence),
+            blocked_coverage: Some(0.0),
+            open_p0_incident: false,
+        }
+    }
+
+    fn settings(toml_text: &str) -> GateSettings {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    #[test]
+    fn verdict_label_names_blocking_rules_or_the_shadow_recommendation() {
+        let strict = GateSettings::default().gate_config();
+        let pass = evaluate_gate(&input(Confidence::High, ReportStatus::Passed), &strict);
+        assert_eq!(verdict_label(&pass), "pass");
+        let low = input(Confidence::Low, ReportStatus::Failed);
+        assert_eq!(
+            verdict_label(&evaluate_gate(&low, &strict)),
+            "refuse: safety-failed, confidence-low"
+        );
+        let shadow = settings("phase = \"shadow\"").gate_config();
+        let low = input(Confidence::Low, ReportStatus::Passed);
+        assert_eq!(
+            verdict_label(&evaluate_gate(&low, &shadow)),
+            "pass (shadow; strict would refuse: confidence-low)"
+        );
+    }
+
+    #[test]
+    fn gate_settings_default_to_strict_and_reject_unknown_keys() {
+        let s = GateSettings::default();
+        assert_eq!(s.phase, RolloutPhase::Strict);
+        assert!(!s.allow_partial_evidence);
+        let s = settings("phase = \"ga\"\nallow_partial_evidence = true");
+        assert_eq!(s.phase, RolloutPhase::Ga);
+        assert!(s.gate_config().allow_partial_evidence);
+        let err = toml::from_str::<GateSettings>("phases = \"ga\"").unwrap_err();
+        assert!(err.to_string().contains("unknown field `phases`"), "{err}");
+    }
+}
