@@ -93,6 +93,22 @@ pub enum GovernanceError {
         /// Which version it became.
         detail: String,
     },
+    /// The skill moved on since the draft was submitted.
+    #[error(
+        "draft {draft_id} revises {revised} but {skill} v{current} is current now: its \
+         PreservationReport and eval compare against an older version; resubmit the draft \
+         (`skillgate draft submit DIR`) so it revises v{current}"
+    )]
+    StaleDraft {
+        /// The draft.
+        draft_id: String,
+        /// Skill name.
+        skill: String,
+        /// What the draft revises (`v1`, or `nothing (new skill)`).
+        revised: String,
+        /// The current version number.
+        current: i64,
+    },
     /// No published version of the skill.
     #[error(
         "skill '{0}' has no published version; `skillgate skills list` shows the published skills"
@@ -433,6 +449,7 @@ struct DraftFacts {
     description: String,
     content_hash: String,
     status: String,
+    revises_version_id: Option<String>,
     safety_report: Option<String>,
     preservation_report: Option<String>,
 }
@@ -442,7 +459,8 @@ const VERSION_COLUMNS: &str =
 
 async fn draft_on(conn: &mut SqliteConnection, draft_id: &str) -> Result<DraftFacts> {
     sqlx::query_as::<_, DraftFacts>(
-        "SELECT id, skill_name, description, content_hash, status, safety_report, preservation_report
+        "SELECT id, skill_name, description, content_hash, status, revises_version_id, safety_report,
+                preservation_report
          FROM drafts WHERE id = $1",
     )
     .bind(draft_id)
@@ -989,7 +1007,10 @@ impl Store {
     /// version and the draft is marked `published`; either way a publish
     /// decision (failures, recommendation, whether the human's publish agreed
     /// with it, exceptions and rationale) and an audit entry are written.
-    /// Refuses a draft that is already published.
+    /// Refuses (as an error, before the gate) a draft that is already
+    /// published, and a stale draft: one that does not revise the skill's
+    /// current version (another version was published or rolled back since it
+    /// was submitted), whose reports compare against the wrong version.
     pub async fn publish_draft(
         &self,
         draft_id: &str,
@@ -1001,6 +1022,32 @@ impl Store {
         let draft = draft_on(&mut tx, draft_id).await?;
         if draft.status == "published" {
             return Err(already_published(&mut tx, &draft.id).await);
+        }
+        let current = sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version DESC LIMIT 1"
+        )))
+        .bind(&draft.skill_name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(current) = current
+            && draft.revises_version_id.as_deref() != Some(current.id.as_str())
+        {
+            let revised = match &draft.revises_version_id {
+                Some(id) => {
+                    sqlx::query_scalar::<_, i64>("SELECT version FROM skill_versions WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map_or_else(|| id.clone(), |v| format!("v{v}"))
+                }
+                None => "nothing (it was submitted as a new skill)".to_string(),
+            };
+            return Err(GovernanceError::StaleDraft {
+                draft_id: draft.id,
+                skill: draft.skill_name,
+                revised,
+                current: current.version,
+            });
         }
         let reading = read_gate(&mut tx, &draft, config).await?;
         let verdict = reading.verdict;

@@ -523,3 +523,29 @@ async fn concurrent_publishes_of_one_draft_publish_it_once() {
     assert_eq!(published, 1);
     assert_eq!(s.skill_versions("s").await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_draft_that_does_not_revise_the_current_version_is_refused_as_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir).await;
+    let first = draft(&s, "a", Some("passed")).await;
+    let second = draft(&s, "b", Some("passed")).await;
+    for d in [&first, &second] {
+        eval(&s, d, "passed", "high").await;
+        s.record_review(&review(d, ReviewDecision::Approve, None))
+            .await
+            .unwrap();
+    }
+    s.publish_draft(&first, &strict(), "bob").await.unwrap();
+    let err = s
+        .publish_draft(&second, &strict(), "bob")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, GovernanceError::StaleDraft { current: 1, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("resubmit"), "{err}");
+    assert!(s.publish_decisions(&second).await.unwrap().is_empty());
+    assert_eq!(s.get_draft(&second).await.unwrap().status, "approved");
+}
