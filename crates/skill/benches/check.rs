@@ -8,6 +8,34 @@
 use skillgate_skill::{CheckConfig, SkillFolder, check_draft};
 use std::time::Instant;
 
+/// CPU time of this thread in ms: stable on a shared, loaded machine where wall time is not.
+fn thread_cpu_ms() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; CLOCK_THREAD_CPUTIME_ID is always supported
+    // on Linux.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return 0.0;
+    }
+    ts.tv_sec as f64 * 1000.0 + ts.tv_nsec as f64 / 1e6
+}
+
+/// Runs `f` `n` times; returns (wall ms, thread CPU ms) per run.
+fn measure<T>(n: usize, mut f: impl FnMut() -> T) -> (Vec<f64>, Vec<f64>) {
+    let (mut wall, mut cpu) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
+        let c = thread_cpu_ms();
+        let t = Instant::now();
+        std::hint::black_box(f());
+        wall.push(t.elapsed().as_secs_f64() * 1000.0);
+        cpu.push(thread_cpu_ms() - c);
+    }
+    (wall, cpu)
+}
+
 const WORDS: &[&str] = &[
     "agent",
     "review",
@@ -157,7 +185,7 @@ fn stats(name: &str, mut ms: Vec<f64>) {
     let p95 = ms[((ms.len() as f64 * 0.95).ceil() as usize).min(ms.len()) - 1];
     let (min, max) = (ms[0], ms[ms.len() - 1]);
     println!(
-        "{name:<12} n={:<4} median {median:>7.2} ms  p95 {p95:>7.2} ms  min {min:>7.2} ms  max {max:>7.2} ms",
+        "{name:<18} n={:<4} median {median:>7.2} ms  p95 {p95:>7.2} ms  min {min:>7.2} ms  max {max:>7.2} ms",
         ms.len()
     );
 }
@@ -182,40 +210,32 @@ fn main() {
         warm.safety.findings.len()
     );
 
-    let (mut lint_ms, mut safety_ms, mut pres_ms) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..iters.min(10) {
-        let t = Instant::now();
-        let l = skillgate_skill::lint(&df);
-        lint_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-        let t = Instant::now();
-        let s = skillgate_skill::scan(&df, &l);
-        safety_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-        let t = Instant::now();
-        let p = skillgate_skill::compare(&pf.document, &df.document, &cfg.preservation);
-        pres_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-        std::hint::black_box((l, s, p));
-    }
-    stats("lint", lint_ms);
-    stats("safety", safety_ms);
-    stats("preservation", pres_ms);
-
-    let mut check = Vec::with_capacity(iters);
-    for _ in 0..iters {
-        let t = Instant::now();
-        let r = check_draft(&df, Some(&pf), &cfg);
-        check.push(t.elapsed().as_secs_f64() * 1000.0);
-        std::hint::black_box(r);
-    }
-    stats("check", check);
-
-    let mut full = Vec::with_capacity(iters);
-    for _ in 0..iters {
-        let t = Instant::now();
-        let p = folder(&published);
-        let d = folder(&draft);
-        let r = check_draft(&d, Some(&p), &cfg);
-        full.push(t.elapsed().as_secs_f64() * 1000.0);
-        std::hint::black_box(r);
-    }
-    stats("parse+check", full);
+    let report = |name: &str, (wall, cpu): (Vec<f64>, Vec<f64>)| {
+        stats(&format!("{name} wall"), wall);
+        stats(&format!("{name} cpu"), cpu);
+    };
+    let lint = skillgate_skill::lint(&df);
+    report("lint", measure(iters, || skillgate_skill::lint(&df)));
+    report(
+        "safety",
+        measure(iters, || skillgate_skill::scan(&df, &lint)),
+    );
+    report(
+        "preservation",
+        measure(iters, || {
+            skillgate_skill::compare(&pf.document, &df.document, &cfg.preservation)
+        }),
+    );
+    report(
+        "check",
+        measure(iters, || check_draft(&df, Some(&pf), &cfg)),
+    );
+    report(
+        "parse+check",
+        measure(iters, || {
+            let p = folder(&published);
+            let d = folder(&draft);
+            check_draft(&d, Some(&p), &cfg)
+        }),
+    );
 }

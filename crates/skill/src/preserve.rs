@@ -185,6 +185,28 @@ impl PreservationReport {
     }
 }
 
+/// A hasher for keys that are already hashes (token hashes).
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+
 struct Side<'a> {
     doc: &'a SkillDocument,
     own_tokens: Vec<Vec<u64>>,
@@ -279,9 +301,9 @@ pub fn compare(
         draft_units.extend(s.units.iter());
         section_units.push(start..draft_units.len());
     }
-    let draft_norm: HashSet<String> = draft_units.iter().map(|u| normalize(&u.text)).collect();
     let draft_unit_tokens: Vec<Vec<u64>> = draft_units.iter().map(|u| tokens(&u.text)).collect();
-    let mut postings: HashMap<u64, Vec<(u32, u16)>> = HashMap::new();
+    let draft_exact: HashSet<&[u64]> = draft_unit_tokens.iter().map(|v| v.as_slice()).collect();
+    let mut postings: HashMap<u64, Vec<(u32, u16)>, IdHash> = HashMap::default();
     for (k, toks) in draft_unit_tokens.iter().enumerate() {
         let mut sorted = toks.clone();
         sorted.sort_unstable();
@@ -419,10 +441,10 @@ pub fn compare(
             .collect();
         let mut lost = 0;
         for u in &instr {
-            if draft_norm.contains(&normalize(&u.text)) {
+            let ut = tokens(&u.text);
+            if draft_exact.contains(ut.as_slice()) {
                 continue;
             }
-            let ut = tokens(&u.text);
             let threshold = cfg.instruction_similarity;
             let try_unit = |k: usize, budget: &mut usize| -> bool {
                 let Some(dt) = draft_unit_tokens.get(k) else {
@@ -439,18 +461,17 @@ pub fn compare(
                 .iter()
                 .any(|&k| try_unit(k, &mut fuzzy_budget));
             if !found {
-                let mut counts: HashMap<u64, u16> = HashMap::new();
-                for t in &ut {
-                    *counts.entry(*t).or_default() += 1;
-                }
+                let mut sorted = ut.clone();
+                sorted.sort_unstable();
                 let mut touched: Vec<u32> = Vec::new();
-                for (t, ca) in &counts {
-                    for &(k, cb) in postings.get(t).map(|v| v.as_slice()).unwrap_or(&[]) {
+                for run in sorted.chunk_by(|a, b| a == b) {
+                    let ca = run.len().min(u16::MAX as usize) as u16;
+                    for &(k, cb) in postings.get(&run[0]).map(|v| v.as_slice()).unwrap_or(&[]) {
                         let slot = &mut overlap[k as usize];
                         if *slot == 0 {
                             touched.push(k);
                         }
-                        *slot += u32::from((*ca).min(cb));
+                        *slot += u32::from(ca.min(cb));
                     }
                 }
                 for &k in &touched {

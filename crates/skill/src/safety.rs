@@ -106,6 +106,7 @@ fn downgradable(rule: &str) -> bool {
 }
 
 struct Rule {
+    anchors: &'static [&'static str],
     id: &'static str,
     severity: Severity,
     re: Regex,
@@ -113,14 +114,36 @@ struct Rule {
     check: fn(&regex::Captures) -> bool,
 }
 
-/// (id, severity, pattern, message, extra check on the captures)
+/// (id, severity, pattern, message, extra check on the captures, anchors: literals of which
+/// at least one occurs in every match, so a rule whose anchors are absent is skipped)
 type RuleDef = (
     &'static str,
     Severity,
     &'static str,
     &'static str,
     fn(&regex::Captures) -> bool,
+    &'static [&'static str],
 );
+
+/// Anchors of the credential rules: one of them occurs in every match (ASCII case ignored).
+const CRED_ANCHORS: &[&str] = &[
+    ".ssh",
+    ".aws",
+    ".gnupg",
+    ".netrc",
+    ".git-credentials",
+    ".kube",
+    ".docker",
+    "/etc/shadow",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "id_rsa",
+    "id_ed25519",
+    "id_ecdsa",
+    "id_dsa",
+    ".env",
+    "env",
+];
 
 fn yes(_: &regex::Captures) -> bool {
     true
@@ -143,6 +166,7 @@ fn rules() -> &'static [Rule] {
                 r#"(?-u:\b)rm\s+(?P<flags>(?:-{1,2}[A-Za-z-]+\s+)+)(?:--\s+)?["']?(?:/\*?|~/?\*?|(?i:\$\{?home\}?)/?\*?|\*|\.{1,2}/?\*?|/(?:etc|usr|var|bin|sbin|boot|lib|lib64|home|root|opt|srv|sys|proc|dev|Users|System)/?\*?)["']?(?:[\s;&|)`]|[.,](?:\s|$)|$)"#,
                 "recursive delete of a broad path (/, ~, $HOME, *, a system folder)",
                 rm_is_recursive,
+                &["rm"],
             ),
             (
                 "destructive-command",
@@ -150,6 +174,7 @@ fn rules() -> &'static [Rule] {
                 r"(?-u:\b)mkfs(?:\.[a-z0-9]+)?(?-u:\b)",
                 "formats a file system (mkfs)",
                 yes,
+                &["mkfs"],
             ),
             (
                 "destructive-command",
@@ -157,6 +182,7 @@ fn rules() -> &'static [Rule] {
                 r"(?-u:\b)dd(?-u:\b)[^\n]*(?-u:\b)of=/dev/(?:sd|hd|nvme|xvd|vd|disk|rdisk|mmcblk|md|dm-|mapper)",
                 "dd writes over a disk device",
                 yes,
+                &["of=/dev/"],
             ),
             (
                 "destructive-command",
@@ -164,6 +190,7 @@ fn rules() -> &'static [Rule] {
                 r"(?-u:\b)ch(?:mod|own)\s+(?:-[A-Za-z]*R[A-Za-z]*\s+|--recursive\s+)?(?:0?777|[augo]*\+rwx|[a-z0-9_]+(?::[a-z0-9_]*)?)\s+(?:/|~|(?i:\$\{?home\}?))/?\*?(?:[\s;&|]|$)",
                 "changes permissions or owner of /, ~ or $HOME",
                 yes,
+                &["chmod", "chown"],
             ),
             (
                 "destructive-command",
@@ -171,6 +198,7 @@ fn rules() -> &'static [Rule] {
                 r":\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:",
                 "fork bomb",
                 yes,
+                &[":()"],
             ),
             (
                 "destructive-command",
@@ -178,6 +206,7 @@ fn rules() -> &'static [Rule] {
                 r">\s*/dev/(?:sd[a-z]|hd[a-z]|nvme\d|xvd[a-z]|disk\d|mmcblk\d)",
                 "writes over a disk device",
                 yes,
+                &["/dev/"],
             ),
             (
                 "download-piped-to-shell",
@@ -185,6 +214,7 @@ fn rules() -> &'static [Rule] {
                 r"(?i)(?-u:\b)(?:curl|wget|fetch)(?-u:\b)[^\n|]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:ba|z|k|da|fi|c|tc)?sh(?-u:\b)",
                 "pipes a download into a shell",
                 yes,
+                &["curl", "wget", "fetch"],
             ),
             (
                 "download-piped-to-shell",
@@ -192,6 +222,7 @@ fn rules() -> &'static [Rule] {
                 r"(?i)(?-u:\b)(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)(?-u:\b)[^\n|]*\|\s*(?:iex|invoke-expression)(?-u:\b)",
                 "pipes a download into Invoke-Expression",
                 yes,
+                &["iex", "invoke-expression"],
             ),
             (
                 "download-piped-to-shell",
@@ -199,6 +230,7 @@ fn rules() -> &'static [Rule] {
                 r#"(?i)(?-u:\b)(?:iex|invoke-expression)(?-u:\b)\s*\(?\s*\(?\s*(?:iwr|irm|invoke-webrequest|invoke-restmethod|new-object\s+net\.webclient)"#,
                 "runs a download with Invoke-Expression",
                 yes,
+                &["iex", "invoke-expression"],
             ),
             (
                 "download-piped-to-shell",
@@ -206,6 +238,7 @@ fn rules() -> &'static [Rule] {
                 r#"(?i)(?-u:\b)(?:(?:ba|z|k)?sh|source|eval)\s+(?:-c\s+)?["']?(?:<\(|\$\()\s*(?:curl|wget)(?-u:\b)"#,
                 "runs a download through a shell",
                 yes,
+                &["curl", "wget"],
             ),
             (
                 "credential-exfiltration",
@@ -213,6 +246,7 @@ fn rules() -> &'static [Rule] {
                 r#"(?i)(?:(?:~|\$\{?home\}?|/home/[^/\s]+|/root)/\.(?:ssh|aws|gnupg|netrc|git-credentials|kube|docker)|/etc/shadow|(?-u:\b)id_(?:rsa|ed25519|ecdsa|dsa)(?-u:\b)|(?:^|[\s"'=@(/])\.env(?-u:\b)|(?-u:\b)(?:printenv|env)\s*\|)[^\n]*(?-u:\b)(?:curl|wget|nc|ncat|netcat|socat|scp|sftp|ftp|telnet|invoke-webrequest|iwr|requests\.post)(?-u:\b)"#,
                 "sends credentials (SSH/AWS keys, .env, the environment) over the network",
                 yes,
+                CRED_ANCHORS,
             ),
             (
                 "credential-exfiltration",
@@ -220,6 +254,7 @@ fn rules() -> &'static [Rule] {
                 r#"(?i)(?-u:\b)(?:curl|wget|nc|ncat|netcat|socat|scp|sftp|invoke-webrequest|iwr|requests\.post)(?-u:\b)[^\n]*(?:(?:~|\$\{?home\}?|/home/[^/\s]+|/root)/\.(?:ssh|aws|gnupg|netrc|git-credentials|kube|docker)|/etc/shadow|(?-u:\b)id_(?:rsa|ed25519|ecdsa|dsa)(?-u:\b)|@\.env(?-u:\b)|\$\((?:env|printenv)\))"#,
                 "sends credentials (SSH/AWS keys, .env, the environment) over the network",
                 yes,
+                CRED_ANCHORS,
             ),
             (
                 "credential-access",
@@ -227,6 +262,7 @@ fn rules() -> &'static [Rule] {
                 r#"(?i)(?:(?:~|\$\{?home\}?|/home/[^/\s]+|/root|/Users/[^/\s]+)/\.(?:ssh/(?:id_[a-z0-9_]+(?-u:\b)(?:[^.]|$)|[a-z0-9_]*_rsa(?-u:\b)|config(?-u:\b)|\*|$|\s)|aws/(?:credentials|config)|gnupg|netrc|git-credentials|docker/config\.json|kube/config|config/gh/hosts\.yml)|/etc/(?:shadow|gshadow|sudoers)(?-u:\b))"#,
                 "reads credentials (SSH keys, AWS credentials, password files)",
                 yes,
+                CRED_ANCHORS,
             ),
             (
                 "credential-access",
@@ -234,6 +270,7 @@ fn rules() -> &'static [Rule] {
                 r"(?-u:\b)security\s+(?:find-generic-password|find-internet-password|dump-keychain|export)(?-u:\b)",
                 "reads the macOS keychain",
                 yes,
+                &["security"],
             ),
             (
                 "credential-access",
@@ -241,6 +278,7 @@ fn rules() -> &'static [Rule] {
                 r#"(?i)(?-u:\b)(?:cat|less|more|head|tail|cp|base64|xxd|strings|get-content|type|source)\s+(?:-\S+\s+)*["']?(?:\S*/)?\.env(?:\.[a-z]+)?["']?(?:[\s;&|)]|$)"#,
                 "reads a .env file (often holds secrets)",
                 yes,
+                &[".env"],
             ),
             (
                 "prompt-injection",
@@ -248,6 +286,7 @@ fn rules() -> &'static [Rule] {
                 r"(?i)(?-u:\b)(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|every\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+|these\s+)?(?:previous|prior|above|earlier|preceding|former|original|system|developer|safety|existing)\s+(?:\w+\s+)?(?:instructions?|prompts?|rules|messages?|directions|guidelines|constraints|directives)",
                 "tells the agent to ignore its previous or system instructions",
                 yes,
+                &["ignore", "disregard", "forget", "override", "bypass"],
             ),
             (
                 "prompt-injection",
@@ -255,6 +294,7 @@ fn rules() -> &'static [Rule] {
                 r"(?i)(?-u:\b)you\s+are\s+now\s+(?:in\s+)?(?:dan(?-u:\b)|developer\s+mode|jailbroken|unrestricted|unfiltered)|<\|im_start\|>|\[/?INST\]",
                 "tries to switch the agent into another persona or prompt format",
                 yes,
+                &["now", "im_start", "inst]"],
             ),
             (
                 "prompt-injection",
@@ -262,6 +302,7 @@ fn rules() -> &'static [Rule] {
                 r"(?:忽略|无视|無視|忽視|忽视|不要理会|不要理會|跳过|跳過)(?:掉)?(?:之前|以上|上面|前面|先前|上述|所有|全部|系统|系統|原有|原来|原來)(?:的)?(?:所有|全部|一切)?(?:的)?(?:指令|指示|提示词|提示詞|提示|规则|規則|说明|說明|要求|约束|約束)",
                 "tells the agent to ignore its previous or system instructions (Chinese)",
                 yes,
+                &["忽略", "无视", "無視", "忽視", "忽视", "理会", "理會", "跳过", "跳過"],
             ),
             (
                 "hidden-from-user",
@@ -272,6 +313,7 @@ fn rules() -> &'static [Rule] {
                     let m = c.get(0).map(|m| m.as_str().to_lowercase()).unwrap_or_default();
                     !m.contains(" let ") || m.ends_with("know") || m.ends_with("see")
                 },
+                &["user", "human", "operator"],
             ),
             (
                 "hidden-from-user",
@@ -279,6 +321,7 @@ fn rules() -> &'static [Rule] {
                 r"(?i)(?-u:\b)without\s+(?:telling|informing|notifying|alerting|asking)\s+(?:the\s+|your\s+)?(?:user|human|operator)|(?-u:\b)(?:hide|conceal)\s+(?:this|it|that|these|them|the\s+\w+|your\s+\w+|all\s+\w+)?\s*from\s+(?:the\s+|your\s+)?(?:user|human|operator)|(?-u:\b)keep\s+(?:this|it|that|them)\s+(?:secret|hidden)\s+from\s+(?:the\s+)?(?:user|human)|(?-u:\b)(?:secretly|covertly|silently)\s+(?:send|upload|post|exfiltrate|copy|run|execute|delete|modify|install|transmit)",
                 "tells the agent to hide its actions from the user",
                 yes,
+                &["user", "human", "operator", "secretly", "covertly", "silently"],
             ),
             (
                 "hidden-from-user",
@@ -286,11 +329,13 @@ fn rules() -> &'static [Rule] {
                 r"(?:不要|别|別|切勿|不得|勿|不能)(?:向|跟|对|對)?(?:告诉|告訴|通知|提醒|让|讓|透露|显示|顯示|提及)(?:给|給)?(?:用户|用戶|使用者)|(?:对|對|向)(?:用户|用戶|使用者)(?:隐瞒|隱瞞|保密)|(?:瞒着|瞞著|背着|背著)(?:用户|用戶|使用者)|(?:偷偷|悄悄|暗中|秘密)(?:地)?(?:执行|執行|发送|發送|上传|上傳|删除|刪除|运行|運行|修改|安装|安裝)|在不(?:告诉|告訴|通知|让|讓)(?:用户|用戶|使用者)",
                 "tells the agent to hide its actions from the user (Chinese)",
                 yes,
+                &["用户", "用戶", "使用者", "偷偷", "悄悄", "暗中", "秘密"],
             ),
         ];
         defs.into_iter()
-            .filter_map(|(id, severity, pat, message, check)| {
+            .filter_map(|(id, severity, pat, message, check, anchors)| {
                 Regex::new(pat).ok().map(|re| Rule {
+                    anchors,
                     id,
                     severity,
                     re,
@@ -303,6 +348,7 @@ fn rules() -> &'static [Rule] {
 }
 
 struct SecretRule {
+    anchors: &'static [&'static str],
     name: &'static str,
     re: Regex,
 }
@@ -311,27 +357,99 @@ fn secret_rules() -> &'static [SecretRule] {
     static RULES: OnceLock<Vec<SecretRule>> = OnceLock::new();
     RULES.get_or_init(|| {
         [
-            ("Anthropic API key", r"(?-u:\b)sk-ant-[A-Za-z0-9_-]{20,}"),
+            (&["sk-ant-"][..], "Anthropic API key", r"(?-u:\b)sk-ant-[A-Za-z0-9_-]{20,}"),
             (
+                &["sk-"][..],
                 "OpenAI API key",
                 r"(?-u:\b)sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
             ),
-            ("AWS access key id", r"(?-u:\b)(?:AKIA|ASIA)[0-9A-Z]{16}(?-u:\b)"),
+            (&["akia", "asia"][..], "AWS access key id", r"(?-u:\b)(?:AKIA|ASIA)[0-9A-Z]{16}(?-u:\b)"),
             (
+                &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"][..],
                 "GitHub token",
                 r"(?-u:\b)(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})",
             ),
-            ("Slack token", r"(?-u:\b)xox[abposr]-[A-Za-z0-9-]{10,}"),
-            ("Google API key", r"(?-u:\b)AIza[0-9A-Za-z_-]{35}"),
+            (&["xox"][..], "Slack token", r"(?-u:\b)xox[abposr]-[A-Za-z0-9-]{10,}"),
+            (&["aiza"][..], "Google API key", r"(?-u:\b)AIza[0-9A-Za-z_-]{35}"),
             (
+                &["private key"][..],
                 "private key",
                 r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
             ),
         ]
         .into_iter()
-        .filter_map(|(name, pat)| Regex::new(pat).ok().map(|re| SecretRule { name, re }))
+        .filter_map(|(anchors, name, pat)| {
+            Regex::new(pat)
+                .ok()
+                .map(|re| SecretRule { anchors, name, re })
+        })
         .collect()
     })
+}
+
+/// One automaton over the anchors of every rule; pattern i enables the rules in `targets[i]`
+/// (index into `rules()`, then `secret_rules()` offset by `rules().len()`).
+struct Anchors {
+    ac: Option<aho_corasick::AhoCorasick>,
+    targets: Vec<Vec<usize>>,
+}
+
+fn anchors() -> &'static Anchors {
+    static ANCHORS: OnceLock<Anchors> = OnceLock::new();
+    ANCHORS.get_or_init(|| {
+        let mut pats: Vec<&'static str> = Vec::new();
+        let mut targets: Vec<Vec<usize>> = Vec::new();
+        let all = rules()
+            .iter()
+            .map(|r| r.anchors)
+            .chain(secret_rules().iter().map(|r| r.anchors));
+        for (i, list) in all.enumerate() {
+            for a in list {
+                match pats.iter().position(|p| p == a) {
+                    Some(k) => targets[k].push(i),
+                    None => {
+                        pats.push(a);
+                        targets.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&pats)
+            .ok();
+        Anchors { ac, targets }
+    })
+}
+
+/// Which rules can match `text` at all (every rule when the automaton is unavailable).
+fn enabled_rules(text: &str) -> Vec<bool> {
+    let total = rules().len() + secret_rules().len();
+    let a = anchors();
+    let Some(ac) = &a.ac else {
+        return vec![true; total];
+    };
+    let mut enabled = vec![false; total];
+    let mut left = total;
+    for m in ac.find_overlapping_iter(text) {
+        for &r in a
+            .targets
+            .get(m.pattern().as_usize())
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+        {
+            if let Some(e) = enabled.get_mut(r)
+                && !*e
+            {
+                *e = true;
+                left -= 1;
+            }
+        }
+        if left == 0 {
+            break;
+        }
+    }
+    enabled
 }
 
 /// Whether a matched secret looks like a documentation placeholder.
@@ -689,7 +807,12 @@ pub fn scan_text(path: &str, text: &str, out: &mut Vec<SafetyFinding>) {
         });
     };
 
-    for rule in rules() {
+    let enabled = enabled_rules(text);
+    let n_rules = rules().len();
+    for (ri, rule) in rules().iter().enumerate() {
+        if !enabled.get(ri).copied().unwrap_or(true) {
+            continue;
+        }
         let mut last_line = 0;
         for caps in rule.re.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
@@ -713,7 +836,10 @@ pub fn scan_text(path: &str, text: &str, out: &mut Vec<SafetyFinding>) {
         }
     }
 
-    for rule in secret_rules() {
+    for (si, rule) in secret_rules().iter().enumerate() {
+        if !enabled.get(n_rules + si).copied().unwrap_or(true) {
+            continue;
+        }
         for m in rule.re.find_iter(text) {
             let s = m.as_str();
             if rule.name == "OpenAI API key" && s.starts_with("sk-ant-") {
@@ -746,7 +872,9 @@ pub fn scan_text(path: &str, text: &str, out: &mut Vec<SafetyFinding>) {
     // Invisible and direction-changing characters, one finding per line.
     let mut current: Option<(usize, Vec<String>, bool)> = None; // (line, names, all benign)
     let mut prev: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
+    // Every flagged character is outside ASCII.
+    let text_for_invisible = if text.is_ascii() { "" } else { text };
+    let mut chars = text_for_invisible.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let next = chars.peek().map(|&(_, n)| n);
         if let Some(name) = invisible_name(c)
