@@ -17,6 +17,10 @@ mod runs;
 mod skills;
 
 pub use error::StoreError;
+pub use evals::{
+    CandidateQuery, CandidateRow, EvalRow, NewReplayCase, NewToolCall, NewTrial, PinnedCaseRow,
+    ReplayCaseRow, ReportRow, ToolCallRow, TrialRow,
+};
 pub use governance::{
     AUDIT_INCIDENT_CLOSE, AUDIT_INCIDENT_OPEN, AUDIT_KILL_SWITCH_OFF, AUDIT_KILL_SWITCH_ON,
     AUDIT_PHASE, AUDIT_PUBLISH, AUDIT_PUBLISH_REFUSE, AUDIT_REVIEW_APPROVE, AUDIT_REVIEW_REJECT,
