@@ -236,14 +236,24 @@ pub fn tokens(text: &str) -> Vec<u64> {
             word.clear();
         }
     };
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                word.push(c.to_ascii_lowercase());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                word.push(char::from(b.to_ascii_lowercase()));
             } else {
                 flush(&mut word, &mut out);
             }
-        } else if is_cjk(c) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|s| s.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
+        if is_cjk(c) {
             flush(&mut word, &mut out);
             word.push(c);
             flush(&mut word, &mut out);
