@@ -653,3 +653,40 @@ fn incident_flow_keeps_replay_off_until_enabled() {
     assert_eq!(code, 1);
     assert!(stderr.contains("P0, P1 or P2"), "{stderr}");
 }
+
+#[test]
+fn a_review_records_whether_it_agrees_with_the_gate_on_the_evidence() {
+    let (tmp, draft) = setup(&State {
+        review: Review::None,
+        gate: "phase = \"shadow\"",
+        ..passing()
+    });
+    let out: Value = serde_json::from_str(&ok(
+        tmp.path(),
+        &[
+            "--json",
+            "review",
+            &draft,
+            "--reject",
+            "--rationale",
+            "tone is off",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(out["review"]["gate_recommendation"], "publish");
+    assert_eq!(out["review"]["gate_agreed"], false);
+    let audit: Value = serde_json::from_str(&ok(tmp.path(), &["--json", "audit"])).unwrap();
+    let reject = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "review.reject")
+        .unwrap();
+    assert!(
+        reject["detail"]
+            .as_str()
+            .unwrap()
+            .contains("recommends publish (reviewer disagrees)"),
+        "{reject}"
+    );
+}

@@ -3,6 +3,10 @@
 
 -- The eval whose report the reviewer decided on (NULL: no eval yet).
 ALTER TABLE reviews ADD COLUMN eval_id TEXT;
+-- What the gate recommended on the draft's evidence alone, and whether the
+-- reviewer's decision agreed (the comparison of the shadow phase).
+ALTER TABLE reviews ADD COLUMN gate_recommendation TEXT;      -- publish | refuse
+ALTER TABLE reviews ADD COLUMN gate_agreed BOOLEAN;
 CREATE INDEX reviews_draft_current ON reviews (draft_id, superseded_by);
 
 -- What the gate saw and said for each publish attempt.

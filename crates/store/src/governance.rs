@@ -218,6 +218,11 @@ pub struct ReviewRow {
     pub eval_id: Option<String>,
     /// When (RFC 3339 UTC).
     pub created_at: String,
+    /// What the gate recommended on the evidence alone when the review was
+    /// made (`publish` or `refuse`; see [`Store::record_review_with`]).
+    pub gate_recommendation: Option<String>,
+    /// Whether the reviewer's decision agreed with that recommendation.
+    pub gate_agreed: Option<bool>,
 }
 
 impl ReviewRow {
@@ -235,7 +240,7 @@ impl ReviewRow {
     }
 }
 
-const REVIEW_COLUMNS: &str = "id, draft_id, decision, rationale, reviewer, decision_seconds, superseded_by, eval_id, created_at";
+const REVIEW_COLUMNS: &str = "id, draft_id, decision, rationale, reviewer, decision_seconds, superseded_by, eval_id, created_at, gate_recommendation, gate_agreed";
 
 /// What the gate needs from a draft's latest EvalReport.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -660,6 +665,10 @@ fn to_json<T: Serialize>(value: &T) -> Result<String> {
     })
 }
 
+fn recommendation(publish: bool) -> &'static str {
+    if publish { "publish" } else { "refuse" }
+}
+
 fn bool_str(b: bool) -> &'static str {
     if b { "true" } else { "false" }
 }
@@ -865,7 +874,29 @@ impl Store {
     /// Refuses a rejection without a rationale, an approval without one when
     /// the latest eval is `partial` or `skipped_provider_unavailable`, and a
     /// review of an already published draft.
+    ///
+    /// The gate recommendation stored with the review assumes the default
+    /// gate settings; use [`Store::record_review_with`] to pass the
+    /// deployment's.
     pub async fn record_review(&self, review: &NewReview) -> Result<ReviewRow> {
+        self.record_review_with(review, &GateConfig::default())
+            .await
+    }
+
+    /// [`Store::record_review`] with the deployment's gate settings, used to
+    /// store what the gate recommends on the evidence alone and whether the
+    /// reviewer agreed — the comparison the `shadow` phase exists for.
+    ///
+    /// "On the evidence alone" means: the draft's reports evaluated as if
+    /// approved without a rationale, ignoring the kill switch and incidents
+    /// (they are not about the draft). So a `skipped_provider_unavailable` or
+    /// `partial` eval is a `refuse` recommendation: only a human's rationale
+    /// can let it through.
+    pub async fn record_review_with(
+        &self,
+        review: &NewReview,
+        config: &GateConfig,
+    ) -> Result<ReviewRow> {
         let mut tx = self.begin_write().await?;
         let draft = draft_on(&mut tx, &review.draft_id).await?;
         if draft.status == "published" {
@@ -895,6 +926,21 @@ impl Store {
             "reviewer",
             "pass --reviewer NAME or set $USER",
         )?;
+        let evidence = {
+            let mut reading = read_gate(&mut tx, &draft, config).await?;
+            reading.input.review = Some(ReviewSummary {
+                approved: true,
+                rationale: None,
+            });
+            reading.input.open_p0_incident = false;
+            let config = GateConfig {
+                publish_disabled: false,
+                ..config.clone()
+            };
+            evaluate_gate(&reading.input, &config)
+        };
+        let recommends_publish = evidence.recommendation_allowed;
+        let agreed = (review.decision == ReviewDecision::Approve) == recommends_publish;
         let now = now_rfc3339();
         let row = ReviewRow {
             id: new_id("rev"),
@@ -908,6 +954,8 @@ impl Store {
             superseded_by: None,
             eval_id: eval.as_ref().map(|e| e.eval_id.clone()),
             created_at: now,
+            gate_recommendation: Some(recommendation(recommends_publish).to_string()),
+            gate_agreed: Some(agreed),
         };
         let superseded: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM reviews WHERE draft_id = $1 AND superseded_by IS NULL",
@@ -923,7 +971,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO reviews ({REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            "INSERT INTO reviews ({REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         )))
         .bind(&row.id)
         .bind(&row.draft_id)
@@ -934,6 +982,8 @@ impl Store {
         .bind(&row.superseded_by)
         .bind(&row.eval_id)
         .bind(&row.created_at)
+        .bind(&row.gate_recommendation)
+        .bind(row.gate_agreed)
         .execute(&mut *tx)
         .await?;
         let status = match review.decision {
@@ -957,6 +1007,24 @@ impl Store {
         if let Some(s) = row.decision_seconds {
             detail.push_str(&format!(", decided {s} s after the report"));
         }
+        detail.push_str(&format!(
+            ", gate on the evidence recommends {}{} (reviewer {})",
+            recommendation(recommends_publish),
+            if evidence.failures.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ": {}",
+                    evidence
+                        .failures
+                        .iter()
+                        .map(|f| f.rule.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+            if agreed { "agrees" } else { "disagrees" }
+        ));
         if !superseded.is_empty() {
             detail.push_str(&format!(", supersedes {}", superseded.join(", ")));
         }
@@ -1090,14 +1158,7 @@ impl Store {
             actor: actor.clone(),
             created_at: now_rfc3339(),
             phase: Some(verdict.phase.as_str().to_string()),
-            recommendation: Some(
-                if verdict.recommendation_allowed {
-                    "publish"
-                } else {
-                    "refuse"
-                }
-                .to_string(),
-            ),
+            recommendation: Some(recommendation(verdict.recommendation_allowed).to_string()),
             human_agreed: Some(verdict.human_agreed(true)),
             exceptions: Some(to_json(&verdict.exceptions_used)?),
             review_id: reading.review.as_ref().map(|r| r.id.clone()),

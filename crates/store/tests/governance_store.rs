@@ -549,3 +549,65 @@ async fn a_draft_that_does_not_revise_the_current_version_is_refused_as_stale() 
     assert!(s.publish_decisions(&second).await.unwrap().is_empty());
     assert_eq!(s.get_draft(&second).await.unwrap().status, "approved");
 }
+
+#[tokio::test]
+async fn a_review_records_the_evidence_recommendation_and_whether_it_agreed() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir).await;
+    let good = draft(&s, "a", Some("passed")).await;
+    eval(&s, &good, "passed", "high").await;
+    let r = s
+        .record_review(&review(&good, ReviewDecision::Reject, Some("tone")))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.gate_recommendation.as_deref(), r.gate_agreed),
+        (Some("publish"), Some(false))
+    );
+    let r = s
+        .record_review(&review(&good, ReviewDecision::Approve, None))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.gate_recommendation.as_deref(), r.gate_agreed),
+        (Some("publish"), Some(true))
+    );
+    // A P0 incident is not about the draft: the evidence still says publish.
+    s.open_incident(Severity::P0, "x", "", "ops").await.unwrap();
+    let r = s
+        .record_review(&review(&good, ReviewDecision::Approve, None))
+        .await
+        .unwrap();
+    assert_eq!(r.gate_recommendation.as_deref(), Some("publish"));
+
+    let skipped = draft(&s, "b", Some("passed")).await;
+    eval(&s, &skipped, "skipped_provider_unavailable", "low").await;
+    let r = s
+        .record_review(&review(&skipped, ReviewDecision::Approve, Some("outage")))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.gate_recommendation.as_deref(), r.gate_agreed),
+        (Some("refuse"), Some(false))
+    );
+
+    let partial = draft(&s, "c", Some("passed")).await;
+    eval(&s, &partial, "partial", "high").await;
+    let allow = GateConfig {
+        allow_partial_evidence: true,
+        ..GateConfig::default()
+    };
+    let r = s
+        .record_review_with(
+            &review(&partial, ReviewDecision::Reject, Some("no")),
+            &allow,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.gate_recommendation.as_deref(), r.gate_agreed),
+        (Some("refuse"), Some(true))
+    );
+    let stored = s.current_review(&partial).await.unwrap().unwrap();
+    assert_eq!(stored, r);
+}

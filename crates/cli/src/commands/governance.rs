@@ -223,12 +223,15 @@ pub async fn review(ctx: &Ctx, args: ReviewArgs) -> Result<Outcome> {
         ReviewDecision::Reject
     };
     let row = store
-        .record_review(&NewReview {
-            draft_id: args.draft_id.clone(),
-            decision,
-            rationale: args.rationale,
-            reviewer,
-        })
+        .record_review_with(
+            &NewReview {
+                draft_id: args.draft_id.clone(),
+                decision,
+                rationale: args.rationale,
+                reviewer,
+            },
+            &ctx.config.gate.gate_config(),
+        )
         .await?;
     let verdict = gate_verdict_for(&store, &row.draft_id, &ctx.config.gate).await?;
     store.close().await;
@@ -258,6 +261,12 @@ pub async fn review(ctx: &Ctx, args: ReviewArgs) -> Result<Outcome> {
                 .unwrap_or_default()
         );
         println!("gate now: {}", verdict_label(&verdict));
+        if let (Some(rec), Some(agreed)) = (&row.gate_recommendation, row.gate_agreed) {
+            println!(
+                "on the evidence alone the gate recommends {rec}; recorded that the reviewer {}",
+                if agreed { "agrees" } else { "disagrees" }
+            );
+        }
     }
     Ok(Outcome::Ok)
 }
