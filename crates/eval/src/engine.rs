@@ -1,0 +1,1498 @@
+//! Running an eval end to end: choose the mode, select cases, run cases ×
+//! arms × k trials concurrently (each stored as it finishes), grade, compute
+//! the statistics and confidence, persist the EvalReport and CaseReports.
+//! Resuming runs only the trials that are not stored yet.
+
+use crate::grade::{DEFAULT_PASS_THRESHOLD, GradeInput, grade_trial};
+use crate::judge::Judge;
+use crate::report::{
+    CaseData, EvalReport, HeuristicChecks, ReplayCaseEntry, ReplayStats, ScriptFlag, Timings,
+    ToolCallEntry, TrialCounts, TrialData, TrialReport, confidence_of, replay_stats,
+};
+use crate::selection::{Candidate, SelectionConfig, SkippedRun, select_cases, skill_keywords};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use skillgate_core::confidence::ConfidenceThresholds;
+use skillgate_core::policy::Policy;
+use skillgate_core::script::script_consistency;
+use skillgate_core::{
+    Arm, EvalMode, EvalStatus, Locale, RecordedToolCall, Run, ToolMode, ToolSpec,
+};
+use skillgate_providers::{Availability, Provider, ProviderConfig};
+use skillgate_replay::{
+    SkillContext, SkillLoading, StopReason, ToolCallKind, TrialLimits, TrialSettings,
+    TrialTranscript, run_trial, trial_input_from_run,
+};
+use skillgate_store::{
+    CandidateQuery, NewReplayCase, NewToolCall, NewTrial, Store, StoreError, TrialRow,
+};
+use skillgate_tools::{ReplayTools, ToolLayerConfig};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Settings key of the replay kill switch (written by governance).
+pub const SETTING_REPLAY_DISABLED: &str = "replay_disabled";
+
+/// Why an eval could not run at all. Each message names the object and the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    /// A database error.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The draft does not exist.
+    #[error("draft '{0}' not found; `skillgate draft list` shows the drafts")]
+    DraftNotFound(String),
+    /// The eval does not exist.
+    #[error("eval '{0}' not found; `skillgate report show latest` shows the newest eval")]
+    EvalNotFound(String),
+    /// The eval already finished.
+    #[error("eval {0} already finished; start a new one with `skillgate eval DRAFT_ID`")]
+    AlreadyFinished(String),
+    /// A stored document could not be read.
+    #[error("{what} is unreadable: {reason}")]
+    Corrupt {
+        /// What.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// Options out of range.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What the eval was asked to do; stored in `evals.config` so a resume
+/// continues with the same settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalSettings {
+    /// Cap on cases.
+    pub max_cases: usize,
+    /// Trials per case and arm (k).
+    pub trials: u32,
+    /// Prompt locale; `None` = each case's own.
+    pub locale: Option<Locale>,
+    /// Tenant whose runs are used; `None` = the most common tenant.
+    pub tenant: Option<String>,
+    /// Base seed.
+    pub seed: u64,
+    /// Token budget of the whole eval (replay + judge); `None` = unlimited.
+    pub token_budget: Option<u64>,
+    /// ε of the case verdict.
+    pub epsilon: f64,
+    /// Skill loading.
+    pub loading: SkillLoading,
+    /// Per-trial step limit.
+    pub max_steps: u32,
+    /// Per-trial wall-time limit, seconds.
+    pub trial_timeout_secs: u64,
+    /// Similarity at which two tasks are near-duplicates.
+    pub duplicate_similarity: f64,
+    /// Concurrent trials; `None` = the provider's concurrency limit.
+    pub concurrency: Option<usize>,
+}
+
+impl Default for EvalSettings {
+    fn default() -> Self {
+        EvalSettings {
+            max_cases: crate::selection::DEFAULT_MAX_CASES,
+            trials: 3,
+            locale: None,
+            tenant: None,
+            seed: 0x5eed,
+            token_budget: None,
+            epsilon: skillgate_core::stats::DEFAULT_EPSILON,
+            loading: SkillLoading::Progressive,
+            max_steps: 20,
+            trial_timeout_secs: 300,
+            duplicate_similarity: crate::selection::DEFAULT_DUPLICATE_SIMILARITY,
+            concurrency: None,
+        }
+    }
+}
+
+/// A progress callback, called whenever a trial starts or is stored.
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// The environment of an eval that is not stored with it.
+#[derive(Clone)]
+pub struct EvalEnv {
+    /// The replay provider: `Ok(None)` when none is configured, `Err` when the
+    /// configuration is invalid (both mean heuristic mode, with the reason).
+    pub agent: Result<Option<ProviderConfig>, String>,
+    /// A separate judge provider, if configured.
+    pub judge: Option<ProviderConfig>,
+    /// Confidence thresholds.
+    pub thresholds: ConfidenceThresholds,
+    /// The replay tool policy.
+    pub policy: Policy,
+    /// Protected paths the replay workspace must stay out of.
+    pub protected_paths: Vec<PathBuf>,
+    /// The `bwrap` binary (`None`: from PATH).
+    pub bwrap_path: Option<PathBuf>,
+    /// Progress callback.
+    pub progress: Option<ProgressFn>,
+}
+
+impl EvalEnv {
+    /// An environment with the given agent provider and defaults elsewhere.
+    pub fn new(agent: Result<Option<ProviderConfig>, String>) -> EvalEnv {
+        EvalEnv {
+            agent,
+            judge: None,
+            thresholds: ConfidenceThresholds::default(),
+            policy: Policy::default(),
+            protected_paths: skillgate_tools::default_protected_paths(),
+            bwrap_path: None,
+            progress: None,
+        }
+    }
+}
+
+/// Progress of the trials of an eval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Cases in the eval.
+    pub cases: usize,
+    /// Cases whose trials are all stored.
+    pub cases_done: usize,
+    /// Trials planned (cases × 2 × k).
+    pub planned: usize,
+    /// Trials stored (this run and before).
+    pub done: usize,
+    /// Trials in flight.
+    pub running: usize,
+    /// Errored trials stored.
+    pub errors: usize,
+}
+
+/// The result of [`run_eval`] / [`resume_eval`].
+#[derive(Debug, Clone)]
+pub struct EvalOutcome {
+    /// Eval id.
+    pub eval_id: String,
+    /// Stored eval report id.
+    pub report_id: String,
+    /// The report.
+    pub report: EvalReport,
+}
+
+/// A skill as an arm sees it.
+#[derive(Debug, Clone)]
+struct ArmSkills {
+    baseline: Option<SkillContext>,
+    candidate: SkillContext,
+}
+
+/// Reads name, description and body from SKILL.md bytes.
+pub fn skill_context(fallback_name: &str, skill_md: &[u8]) -> SkillContext {
+    let text = String::from_utf8_lossy(skill_md);
+    let doc = skillgate_skill::SkillDocument::parse(&text);
+    let fm = doc.frontmatter();
+    SkillContext {
+        name: fm
+            .and_then(|f| f.str("name"))
+            .unwrap_or(fallback_name)
+            .to_string(),
+        description: fm
+            .and_then(|f| f.str("description"))
+            .unwrap_or_default()
+            .to_string(),
+        body: doc.body().to_string(),
+    }
+}
+
+fn skill_md(files: &[skillgate_store::SkillFile]) -> Option<&[u8]> {
+    files
+        .iter()
+        .find(|f| f.path == "SKILL.md")
+        .map(|f| f.bytes.as_slice())
+}
+
+async fn arm_skills(
+    store: &Store,
+    draft: &skillgate_store::DraftRow,
+) -> Result<ArmSkills, EvalError> {
+    let files = store.draft_files(&draft.id).await?;
+    let md = skill_md(&files).ok_or_else(|| EvalError::Corrupt {
+        what: format!("draft {}", draft.id),
+        reason: "it has no SKILL.md; submit the folder again".into(),
+    })?;
+    let candidate = skill_context(&draft.skill_name, md);
+    let baseline = match &draft.revises_version_id {
+        Some(v) => {
+            let files = store.skill_version_files(v).await?;
+            skill_md(&files).map(|md| skill_context(&draft.skill_name, md))
+        }
+        None => None,
+    };
+    Ok(ArmSkills {
+        baseline,
+        candidate,
+    })
+}
+
+/// Files of a case's replay workspace: what the run's `read_file` calls read
+/// (path argument → recorded content), so the replay sees the same files.
+pub fn case_files(run: &Run) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for call in &run.tool_calls {
+        if call.name != "read_file" {
+            continue;
+        }
+        let Some(path) = call.arguments.get("path").and_then(Value::as_str) else {
+            continue;
+        };
+        let content = match &call.result {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(m) => m.get("content").and_then(Value::as_str).map(str::to_string),
+            _ => None,
+        };
+        let path = path
+            .trim_start_matches("/workspace/")
+            .trim_start_matches("./");
+        if let Some(c) = content
+            && !path.is_empty()
+            && !path.starts_with('/')
+            && !path.split('/').any(|p| p == "..")
+            && !out.iter().any(|(p, _)| p == path)
+        {
+            out.push((path.to_string(), c.into_bytes()));
+        }
+    }
+    out
+}
+
+/// The run's own tools beyond the built-ins, offered in the replay (name and
+/// toolset as recorded; the policy classifies them).
+pub fn recorded_tools(run: &Run) -> Vec<ToolSpec> {
+    let builtins: HashSet<String> = skillgate_tools::builtin_specs()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    let mut seen = HashSet::new();
+    run.tool_calls
+        .iter()
+        .filter(|c| !builtins.contains(&c.name) && seen.insert(c.name.clone()))
+        .map(|c: &RecordedToolCall| ToolSpec {
+            name: c.name.clone(),
+            toolset: c.toolset.clone(),
+            description: Some(format!(
+                "{} (as used in the recorded run)",
+                c.name.replace('_', " ")
+            )),
+            input_schema: Some(json!({"type": "object"})),
+            annotations: None,
+            policy: None,
+        })
+        .collect()
+}
+
+/// Why replay cannot run, if it cannot: `(reason, provider_is_the_cause)`.
+async fn replay_blocker(store: &Store, env: &EvalEnv) -> Result<Option<(String, bool)>, EvalError> {
+    if store.setting(SETTING_REPLAY_DISABLED).await?.as_deref() == Some("true") {
+        return Ok(Some((
+            "replay is turned off by the kill switch (`skillgate replay enable` turns it back on)"
+                .into(),
+            false,
+        )));
+    }
+    match &env.agent {
+        Err(e) => Ok(Some((format!("the provider configuration is invalid: {e}"), true))),
+        Ok(None) => Ok(Some((
+            "no provider is configured: set [provider] in skillgate.toml or SKILLGATE_BASE_URL and SKILLGATE_MODEL".into(),
+            true,
+        ))),
+        Ok(Some(cfg)) => match Provider::new(cfg.clone()) {
+            Err(e) => Ok(Some((format!("the provider cannot be built: {e}"), true))),
+            Ok(p) => match p.check_available().await {
+                Availability::Available => Ok(None),
+                Availability::Unavailable { reason } => Ok(Some((
+                    format!("the provider {} does not answer: {reason}", p.describe()),
+                    true,
+                ))),
+            },
+        },
+    }
+}
+
+/// Draft plus the eval row's stored settings.
+struct Loaded {
+    draft: skillgate_store::DraftRow,
+    settings: EvalSettings,
+    meta: EvalMeta,
+}
+
+/// Bookkeeping stored in `evals.config` next to the settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct EvalMeta {
+    #[serde(default)]
+    skipped_runs: Vec<SkippedRun>,
+    #[serde(default)]
+    resumed: u32,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    model: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredConfig {
+    settings: EvalSettings,
+    meta: EvalMeta,
+}
+
+fn config_json(settings: &EvalSettings, meta: &EvalMeta) -> String {
+    serde_json::to_string(&StoredConfig {
+        settings: settings.clone(),
+        meta: meta.clone(),
+    })
+    .unwrap_or_else(|_| "{}".into())
+}
+
+/// Starts (or, when an unfinished eval of the draft exists, resumes) an eval
+/// of `draft_id`.
+pub async fn run_eval(
+    store: &Store,
+    draft_id: &str,
+    settings: EvalSettings,
+    env: &EvalEnv,
+) -> Result<EvalOutcome, EvalError> {
+    if settings.trials == 0 || settings.max_cases == 0 {
+        return Err(EvalError::Invalid(
+            "--trials and --cases must be at least 1".into(),
+        ));
+    }
+    let draft = match store.get_draft(draft_id).await {
+        Ok(d) => d,
+        Err(StoreError::NotFound { .. }) => return Err(EvalError::DraftNotFound(draft_id.into())),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(unfinished) = store.unfinished_eval(draft_id).await? {
+        tracing::info!(target: "skillgate::eval", eval_id = %unfinished.id, "resuming the unfinished eval of the draft");
+        return resume_eval(store, &unfinished.id, env).await;
+    }
+    let started = Instant::now();
+    let skills = arm_skills(store, &draft).await?;
+    let blocker = replay_blocker(store, env).await?;
+    let mode = if blocker.is_some() {
+        EvalMode::Heuristic
+    } else {
+        EvalMode::Replay
+    };
+    let mut meta = EvalMeta::default();
+    if let Ok(Some(cfg)) = &env.agent {
+        meta.provider = Some(cfg.kind.as_str().into());
+        meta.model = Some(cfg.model.clone());
+    }
+
+    // Case selection.
+    let tenant = match &settings.tenant {
+        Some(t) => t.clone(),
+        None => store.most_common_tenant().await?.unwrap_or_default(),
+    };
+    let keywords = skill_keywords(
+        &skills.candidate.name,
+        &skills.candidate.description,
+        &skills.candidate.body,
+    );
+    let rows = store
+        .case_candidates(&CandidateQuery {
+            tenant: tenant.clone(),
+            skill_name: draft.skill_name.clone(),
+            terms: keywords.clone(),
+            limit: (settings.max_cases as i64).saturating_mul(10).max(50),
+        })
+        .await?;
+    let mut candidates = Vec::with_capacity(rows.len());
+    for r in rows {
+        match serde_json::from_str::<Run>(&r.body) {
+            Ok(run) => candidates.push(Candidate {
+                run,
+                fts_rank: r.fts_rank,
+                pinned: r.pinned,
+                pin_reason: r.pin_reason,
+            }),
+            Err(e) => {
+                tracing::warn!(target: "skillgate::eval", run = %r.id, error = %e, "stored run unreadable; left out of case selection")
+            }
+        }
+    }
+    let selection = select_cases(
+        &candidates,
+        &draft.skill_name,
+        &keywords,
+        &env.policy,
+        &SelectionConfig {
+            max_cases: settings.max_cases,
+            duplicate_similarity: settings.duplicate_similarity,
+        },
+    );
+    meta.skipped_runs = selection.skipped.clone();
+    let eval = store
+        .create_eval(&draft.id, mode_str(mode), &config_json(&settings, &meta))
+        .await?;
+    let cases: Vec<NewReplayCase> = selection
+        .cases
+        .iter()
+        .map(|c| NewReplayCase {
+            run_id: c.run_id.clone(),
+            reason: c.reason.clone(),
+        })
+        .collect();
+    store.insert_replay_cases(&eval.id, &cases).await?;
+    tracing::info!(target: "skillgate::eval", eval_id = %eval.id, draft_id = %draft.id, cases = cases.len(), tenant = %tenant, mode = mode_str(mode), "eval started");
+    let loaded = Loaded {
+        draft,
+        settings,
+        meta,
+    };
+    continue_eval(store, &eval.id, loaded, skills, blocker, env, started).await
+}
+
+/// Continues an interrupted eval: runs only the trials not stored yet, then
+/// reports.
+pub async fn resume_eval(
+    store: &Store,
+    eval_id: &str,
+    env: &EvalEnv,
+) -> Result<EvalOutcome, EvalError> {
+    let started = Instant::now();
+    let eval = match store.get_eval(eval_id).await {
+        Ok(e) => e,
+        Err(StoreError::NotFound { .. }) => return Err(EvalError::EvalNotFound(eval_id.into())),
+        Err(e) => return Err(e.into()),
+    };
+    if eval.finished_at.is_some() {
+        return Err(EvalError::AlreadyFinished(eval_id.into()));
+    }
+    let cfg: StoredConfig = serde_json::from_str(&eval.config).map_err(|e| EvalError::Corrupt {
+        what: format!("configuration of eval {eval_id}"),
+        reason: e.to_string(),
+    })?;
+    let draft = store.get_draft(&eval.draft_id).await?;
+    let skills = arm_skills(store, &draft).await?;
+    let mut meta = cfg.meta;
+    meta.resumed += 1;
+    let blocker = if eval.mode == "heuristic" {
+        // A heuristic eval interrupted before its report: finish it as it started.
+        replay_blocker(store, env)
+            .await?
+            .or(Some(("the eval started in heuristic mode".into(), false)))
+    } else {
+        replay_blocker(store, env).await?
+    };
+    tracing::info!(target: "skillgate::eval", eval_id = %eval_id, resumed = meta.resumed, "eval resumed");
+    let loaded = Loaded {
+        draft,
+        settings: cfg.settings,
+        meta,
+    };
+    continue_eval(store, eval_id, loaded, skills, blocker, env, started).await
+}
+
+fn mode_str(mode: EvalMode) -> &'static str {
+    match mode {
+        EvalMode::Replay => "replay",
+        EvalMode::Heuristic => "heuristic",
+    }
+}
+
+/// One planned trial.
+#[derive(Debug, Clone)]
+struct TrialKey {
+    case_id: String,
+    case_pos: usize,
+    arm: Arm,
+    index: u32,
+}
+
+/// Shared state of the trial workers.
+struct Shared {
+    store: Store,
+    eval_id: String,
+    provider: Provider,
+    judge: Judge,
+    skills: ArmSkills,
+    settings: EvalSettings,
+    tool_cfg: ToolLayerConfig,
+    runs: Vec<Run>,
+    tokens_used: AtomicU64,
+    budget_exhausted: AtomicBool,
+    unavailable: Mutex<Option<String>>,
+    progress: Mutex<Progress>,
+    per_case_left: Vec<AtomicUsize>,
+    callback: Option<ProgressFn>,
+    store_errors: Mutex<Vec<String>>,
+}
+
+impl Shared {
+    fn report_progress(&self, f: impl FnOnce(&mut Progress)) {
+        let snapshot = match self.progress.lock() {
+            Ok(mut p) => {
+                f(&mut p);
+                *p
+            }
+            Err(_) => return,
+        };
+        if let Some(cb) = &self.callback {
+            cb(&snapshot);
+        }
+    }
+
+    fn unavailable(&self) -> Option<String> {
+        self.unavailable.lock().ok().and_then(|u| u.clone())
+    }
+}
+
+async fn continue_eval(
+    store: &Store,
+    eval_id: &str,
+    loaded: Loaded,
+    skills: ArmSkills,
+    blocker: Option<(String, bool)>,
+    env: &EvalEnv,
+    started: Instant,
+) -> Result<EvalOutcome, EvalError> {
+    let cases = store.replay_cases(eval_id).await?;
+    let mut runs = Vec::with_capacity(cases.len());
+    for c in &cases {
+        runs.push(store.get_run(&c.run_id).await?);
+    }
+    store
+        .set_eval_status(
+            eval_id,
+            "running",
+            if blocker.is_some() {
+                "heuristic"
+            } else {
+                "replay"
+            },
+            false,
+        )
+        .await?;
+    store
+        .set_eval_config(eval_id, &config_json(&loaded.settings, &loaded.meta))
+        .await?;
+
+    let mut budget_exhausted = false;
+    let mut unavailable: Option<String> = None;
+    let mut judge_desc = None;
+    let mut store_errors = Vec::new();
+    if blocker.is_none()
+        && let Ok(Some(agent_cfg)) = &env.agent
+    {
+        let provider =
+            Provider::new(agent_cfg.clone()).map_err(|e| EvalError::Invalid(e.to_string()))?;
+        let judge_provider = match &env.judge {
+            Some(j) => {
+                Provider::new(j.clone()).map_err(|e| EvalError::Invalid(format!("judge: {e}")))?
+            }
+            None => provider.clone(),
+        };
+        let judge = Judge::new(judge_provider);
+        judge_desc = Some(judge.describe());
+        let k = loaded.settings.trials;
+        let done: HashSet<(String, String, i64)> = store
+            .trials(eval_id)
+            .await?
+            .into_iter()
+            .map(|t| (t.case_id, t.arm, t.trial_index))
+            .collect();
+        let mut plan = Vec::new();
+        let mut per_case_left = Vec::new();
+        for (pos, c) in cases.iter().enumerate() {
+            let mut left = 0;
+            for index in 0..k {
+                for arm in [Arm::Baseline, Arm::Candidate] {
+                    if !done.contains(&(c.id.clone(), arm.as_str().to_string(), i64::from(index))) {
+                        left += 1;
+                        plan.push(TrialKey {
+                            case_id: c.id.clone(),
+                            case_pos: pos,
+                            arm,
+                            index,
+                        });
+                    }
+                }
+            }
+            per_case_left.push(AtomicUsize::new(left));
+        }
+        let planned = cases.len() * 2 * k as usize;
+        let concurrency = loaded
+            .settings
+            .concurrency
+            .unwrap_or(agent_cfg.concurrency)
+            .max(1);
+        let mut tool_cfg = ToolLayerConfig::new(env.policy.clone());
+        tool_cfg.protected_paths = env.protected_paths.clone();
+        tool_cfg.bwrap_path = env.bwrap_path.clone();
+        let cases_done = per_case_left
+            .iter()
+            .filter(|l| l.load(Ordering::Relaxed) == 0)
+            .count();
+        let shared = Arc::new(Shared {
+            store: store.clone(),
+            eval_id: eval_id.to_string(),
+            provider,
+            judge,
+            skills: skills.clone(),
+            settings: loaded.settings.clone(),
+            tool_cfg,
+            runs,
+            tokens_used: AtomicU64::new(prior_tokens(store, eval_id).await?),
+            budget_exhausted: AtomicBool::new(false),
+            unavailable: Mutex::new(None),
+            progress: Mutex::new(Progress {
+                cases: cases.len(),
+                cases_done,
+                planned,
+                done: done.len(),
+                running: 0,
+                errors: 0,
+            }),
+            per_case_left,
+            callback: env.progress.clone(),
+            store_errors: Mutex::new(Vec::new()),
+        });
+        shared.report_progress(|_| {});
+        run_trials(shared.clone(), plan, concurrency).await;
+        budget_exhausted = shared.budget_exhausted.load(Ordering::Relaxed);
+        unavailable = shared.unavailable();
+        if let Ok(e) = shared.store_errors.lock() {
+            store_errors = e.clone();
+        }
+        if let Some(err) = store_errors.first() {
+            // A trial that cannot be stored would be lost: stop here, the eval
+            // stays unfinished and can be resumed.
+            return Err(EvalError::Invalid(format!(
+                "eval {eval_id} stopped: a trial could not be stored ({err}); fix the database and run `skillgate eval --resume {eval_id}`"
+            )));
+        }
+    }
+    finish(
+        store,
+        eval_id,
+        &loaded,
+        &skills,
+        blocker,
+        unavailable,
+        budget_exhausted,
+        judge_desc,
+        started,
+        &env.thresholds,
+    )
+    .await
+}
+
+async fn prior_tokens(store: &Store, eval_id: &str) -> Result<u64, EvalError> {
+    let mut total = 0u64;
+    for t in store.trials(eval_id).await? {
+        total += (t.input_tokens.max(0) + t.output_tokens.max(0)) as u64;
+        if let Some(g) = t.grades.as_deref()
+            && let Ok(v) = serde_json::from_str::<Value>(g)
+            && let Some(j) = v.get("judge_tokens").and_then(Value::as_array)
+        {
+            total += j.iter().filter_map(Value::as_u64).sum::<u64>();
+        }
+    }
+    Ok(total)
+}
+
+async fn run_trials(shared: Arc<Shared>, plan: Vec<TrialKey>, concurrency: usize) {
+    let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let mut set = tokio::task::JoinSet::new();
+    for key in plan {
+        let shared = shared.clone();
+        let sem = sem.clone();
+        set.spawn(async move {
+            let Ok(_permit) = sem.acquire_owned().await else {
+                return;
+            };
+            if shared.unavailable().is_some() || shared.budget_exhausted.load(Ordering::Relaxed) {
+                return;
+            }
+            if !shared
+                .store_errors
+                .lock()
+                .map(|e| e.is_empty())
+                .unwrap_or(false)
+            {
+                return;
+            }
+            if let Some(budget) = shared.settings.token_budget
+                && shared.tokens_used.load(Ordering::Relaxed) >= budget
+            {
+                shared.budget_exhausted.store(true, Ordering::Relaxed);
+                return;
+            }
+            shared.report_progress(|p| p.running += 1);
+            let outcome = one_trial(&shared, &key).await;
+            shared.report_progress(|p| {
+                p.running -= 1;
+                match outcome {
+                    TrialEnd::Stored { errored } => {
+                        p.done += 1;
+                        if errored {
+                            p.errors += 1;
+                        }
+                        if let Some(left) = shared.per_case_left.get(key.case_pos)
+                            && left.fetch_sub(1, Ordering::Relaxed) == 1
+                        {
+                            p.cases_done += 1;
+                        }
+                    }
+                    TrialEnd::NotStored => {}
+                }
+            });
+        });
+    }
+    while set.join_next().await.is_some() {}
+}
+
+enum TrialEnd {
+    Stored { errored: bool },
+    NotStored,
+}
+
+fn script_flag(answer: &str, locale: Locale) -> ScriptFlag {
+    let check = script_consistency(answer, locale);
+    let mut detail = Vec::new();
+    for u in &check.unexpected {
+        detail.push(format!(
+            "{} {} letters (\"{}\") in a {} answer",
+            u.count,
+            u.script,
+            u.sample,
+            locale.tag()
+        ));
+    }
+    if let Some(v) = &check.wrong_variant {
+        detail.push(format!(
+            "{} {} characters (\"{}\") where {} is expected",
+            v.wrong_count, v.found, v.sample, v.expected
+        ));
+    }
+    ScriptFlag {
+        consistent: check.consistent,
+        detail: detail.join("; "),
+    }
+}
+
+async fn one_trial(shared: &Shared, key: &TrialKey) -> TrialEnd {
+    let Some(run) = shared.runs.get(key.case_pos) else {
+        return TrialEnd::NotStored;
+    };
+    let skill = match key.arm {
+        Arm::Baseline => shared.skills.baseline.clone(),
+        Arm::Candidate => Some(shared.skills.candidate.clone()),
+    };
+    let settings = TrialSettings {
+        prompt_locale: shared.settings.locale,
+        loading: shared.settings.loading,
+        base_seed: shared.settings.seed,
+        temperature: shared.provider.config().temperature,
+    };
+    let input = trial_input_from_run(run, key.arm, key.index, skill, &settings);
+    let remaining = shared
+        .settings
+        .token_budget
+        .map(|b| b.saturating_sub(shared.tokens_used.load(Ordering::Relaxed)));
+    let limits = TrialLimits {
+        max_steps: shared.settings.max_steps,
+        wall_time: Duration::from_secs(shared.settings.trial_timeout_secs.max(1)),
+        token_budget: remaining,
+        max_output_tokens: None,
+    };
+    let mut cfg = shared.tool_cfg.clone();
+    cfg.extra_tools = recorded_tools(run);
+    let tools = match ReplayTools::new(cfg, &case_files(run), &run.tool_calls).await {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let trial = NewTrial {
+                eval_id: shared.eval_id.clone(),
+                case_id: key.case_id.clone(),
+                arm: key.arm.as_str().into(),
+                trial_index: i64::from(key.index),
+                seed: input.seed as i64,
+                status: "errored".into(),
+                score: None,
+                passed: None,
+                transcript: None,
+                grades: None,
+                input_tokens: 0,
+                output_tokens: 0,
+                error: Some(format!("the replay workspace could not be set up: {e}")),
+                skill_loaded: false,
+                cache_hits: 0,
+            };
+            return store_trial(shared, &trial, &[]).await;
+        }
+    };
+    let Some(tools) = tools else {
+        return TrialEnd::NotStored;
+    };
+    let transcript: TrialTranscript = run_trial(&shared.provider, &tools, &input, &limits).await;
+    let tokens = transcript.totals.input_tokens + transcript.totals.output_tokens;
+    shared.tokens_used.fetch_add(tokens, Ordering::Relaxed);
+    match &transcript.stop {
+        StopReason::ProviderError {
+            unavailable: true,
+            message,
+        } => {
+            if let Ok(mut u) = shared.unavailable.lock() {
+                u.get_or_insert_with(|| message.clone());
+            }
+            return TrialEnd::NotStored;
+        }
+        StopReason::TokenBudget => {
+            shared.budget_exhausted.store(true, Ordering::Relaxed);
+            return TrialEnd::NotStored;
+        }
+        _ => {}
+    }
+    let errored = transcript.stop.is_error();
+    let answer = transcript.final_answer.clone().unwrap_or_default();
+    let grade = if errored {
+        None
+    } else {
+        Some(
+            grade_trial(
+                run.criteria.as_ref(),
+                &GradeInput {
+                    task: &run.task,
+                    final_answer: &answer,
+                    reference: &run.final_answer,
+                    tools: Some(&tools),
+                    judge: Some(&shared.judge),
+                },
+            )
+            .await,
+        )
+    };
+    drop(tools);
+    if let Some(g) = &grade {
+        shared
+            .tokens_used
+            .fetch_add(g.judge_tokens.0 + g.judge_tokens.1, Ordering::Relaxed);
+    }
+    let (status, error) = match (&transcript.stop, &grade) {
+        (StopReason::ProviderError { message, .. }, _) => ("errored", Some(message.clone())),
+        (StopReason::HarnessError { message }, _) => ("errored", Some(message.clone())),
+        (_, Some(g)) if g.score.is_none() => (
+            "errored",
+            Some("no grader could score this trial (every grader was excluded)".to_string()),
+        ),
+        _ => ("finished", None),
+    };
+    let calls: Vec<NewToolCall> = transcript
+        .tool_calls
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let mode = c.mode?;
+            if c.kind != ToolCallKind::Dispatched {
+                return None;
+            }
+            Some(NewToolCall {
+                seq: i as i64,
+                name: c.name.clone(),
+                mode: mode.as_str().into(),
+                rule: c.rule.clone().unwrap_or_default(),
+                reason: c.reason.clone(),
+                arguments: c.arguments.to_string(),
+                result: c.result.to_string(),
+                side_effect: c.side_effect.clone(),
+            })
+        })
+        .collect();
+    let script = (!errored).then(|| script_flag(&answer, transcript.locale));
+    let grades_json = grade.as_ref().map(|g| {
+        json!({
+            "graders": g.graders,
+            "threshold": g.threshold,
+            "judge_tokens": [g.judge_tokens.0, g.judge_tokens.1],
+            "script_check": script,
+        })
+        .to_string()
+    });
+    let trial = NewTrial {
+        eval_id: shared.eval_id.clone(),
+        case_id: key.case_id.clone(),
+        arm: key.arm.as_str().into(),
+        trial_index: i64::from(key.index),
+        seed: transcript.seed as i64,
+        status: status.into(),
+        score: if status == "finished" {
+            grade.as_ref().and_then(|g| g.score)
+        } else {
+            None
+        },
+        passed: if status == "finished" {
+            grade.as_ref().and_then(|g| g.passed)
+        } else {
+            None
+        },
+        transcript: serde_json::to_string(&transcript).ok(),
+        grades: grades_json,
+        input_tokens: transcript.totals.input_tokens as i64,
+        output_tokens: transcript.totals.output_tokens as i64,
+        error,
+        skill_loaded: transcript.skill_loaded,
+        cache_hits: grade.as_ref().map_or(0, |g| g.cache_hits as i64),
+    };
+    store_trial(shared, &trial, &calls).await
+}
+
+async fn store_trial(shared: &Shared, trial: &NewTrial, calls: &[NewToolCall]) -> TrialEnd {
+    match shared.store.record_trial(trial, calls).await {
+        Ok(_) => TrialEnd::Stored {
+            errored: trial.status == "errored",
+        },
+        Err(e) => {
+            if let Ok(mut errs) = shared.store_errors.lock() {
+                errs.push(e.to_string());
+            }
+            TrialEnd::NotStored
+        }
+    }
+}
+
+/// Decodes a stored trial for the report builder.
+fn trial_data(row: TrialRow, include_transcript: bool) -> (TrialData, Option<Value>) {
+    let arm = if row.arm == "baseline" {
+        Arm::Baseline
+    } else {
+        Arm::Candidate
+    };
+    let transcript: Option<Value> = row
+        .transcript
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok());
+    let grades: Option<Value> = row
+        .grades
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok());
+    let graders = grades
+        .as_ref()
+        .and_then(|g| g.get("graders"))
+        .and_then(|g| serde_json::from_value(g.clone()).ok())
+        .unwrap_or_default();
+    let threshold = grades
+        .as_ref()
+        .and_then(|g| g.get("threshold"))
+        .and_then(Value::as_f64)
+        .unwrap_or(DEFAULT_PASS_THRESHOLD);
+    let judge_tokens = grades
+        .as_ref()
+        .and_then(|g| g.get("judge_tokens"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            (
+                a.first().and_then(Value::as_u64).unwrap_or(0),
+                a.get(1).and_then(Value::as_u64).unwrap_or(0),
+            )
+        })
+        .unwrap_or((0, 0));
+    let script_check: Option<ScriptFlag> = grades
+        .as_ref()
+        .and_then(|g| g.get("script_check"))
+        .and_then(|s| serde_json::from_value(s.clone()).ok());
+    let (mut tool_calls, mut side_effects, mut modes) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut final_answer, mut stop, mut wall_ms) = (None, "not run".to_string(), None);
+    if let Some(t) = &transcript {
+        final_answer = t
+            .get("final_answer")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        stop = t
+            .get("stop")
+            .and_then(|s| s.get("kind"))
+            .and_then(Value::as_str)
+            .unwrap_or("unknown")
+            .to_string();
+        wall_ms = t
+            .get("totals")
+            .and_then(|x| x.get("wall_ms"))
+            .and_then(Value::as_u64);
+        for c in t
+            .get("tool_calls")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let mode = c.get("mode").and_then(Value::as_str);
+            let kind = c
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("dispatched");
+            if kind == "dispatched"
+                && let Some(m) =
+                    mode.and_then(|m| serde_json::from_value::<ToolMode>(json!(m)).ok())
+            {
+                modes.push(m);
+            }
+            let side = c
+                .get("side_effect")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if let Some(s) = &side {
+                side_effects.push(s.clone());
+            }
+            tool_calls.push(ToolCallEntry {
+                name: c
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                mode: mode.unwrap_or(kind).to_string(),
+                rule: c.get("rule").and_then(Value::as_str).map(str::to_string),
+                reason: c
+                    .get("reason")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                arguments: c.get("arguments").cloned().unwrap_or(Value::Null),
+                side_effect: side,
+            });
+        }
+    }
+    let (score, passed, graded_score) = match row.override_score {
+        Some(h) if row.status == "finished" || row.score.is_some() || row.status == "errored" => (
+            Some(h),
+            Some(h >= threshold - skillgate_core::stats::FLOAT_SLACK),
+            row.score,
+        ),
+        _ => (row.score, row.passed, None),
+    };
+    // A human grade turns an errored trial into a scored one.
+    let status = if row.override_score.is_some() {
+        "finished".to_string()
+    } else {
+        row.status.clone()
+    };
+    let report = TrialReport {
+        trial_id: row.id.clone(),
+        index: row.trial_index,
+        seed: row.seed,
+        status,
+        score,
+        passed,
+        graded_score,
+        human_note: row.override_note.clone(),
+        graders,
+        final_answer,
+        stop,
+        error: row.error.clone(),
+        tool_calls,
+        side_effects,
+        script_check,
+        skill_loaded: row.skill_loaded,
+        tokens: (row.input_tokens, row.output_tokens),
+        transcript: None,
+    };
+    (
+        TrialData {
+            report,
+            case_id: row.case_id,
+            arm,
+            judge_tokens,
+            cache_hits: row.cache_hits.max(0) as u64,
+            wall_ms,
+            modes,
+        },
+        if include_transcript { transcript } else { None },
+    )
+}
+
+fn status_of_static(draft: &skillgate_store::DraftRow) -> (usize, Option<String>, Option<String>) {
+    let field = |json: Option<&str>| -> Option<String> {
+        let v: Value = serde_json::from_str(json?).ok()?;
+        v.get("status")?.as_str().map(str::to_string)
+    };
+    let lint_errors = draft
+        .lint_report
+        .as_deref()
+        .and_then(|l| serde_json::from_str::<Value>(l).ok())
+        .and_then(|v| v.get("findings").and_then(Value::as_array).cloned())
+        .map(|f| {
+            f.iter()
+                .filter(|x| x.get("severity").and_then(Value::as_str) == Some("error"))
+                .count()
+        })
+        .unwrap_or(0);
+    (
+        lint_errors,
+        field(draft.safety_report.as_deref()),
+        field(draft.preservation_report.as_deref()),
+    )
+}
+
+fn heuristic_checks(
+    draft: &skillgate_store::DraftRow,
+    skills: &ArmSkills,
+    cases: &[ReplayCaseEntry],
+) -> HeuristicChecks {
+    let (lint_errors, safety, preservation) = status_of_static(draft);
+    let keywords = skill_keywords("", &skills.candidate.description, "");
+    let keywords: Vec<String> = keywords.into_iter().take(24).collect();
+    let mut per_case = Vec::new();
+    let mut matching = 0;
+    for c in cases {
+        let task = c.task.to_lowercase();
+        let hits: Vec<String> = keywords
+            .iter()
+            .filter(|k| task.contains(k.as_str()))
+            .cloned()
+            .collect();
+        if !hits.is_empty() {
+            matching += 1;
+        }
+        per_case.push((c.run_id.clone(), hits));
+    }
+    let share = (!cases.is_empty()).then(|| matching as f64 / cases.len() as f64);
+    let summary = format!(
+        "lint errors {lint_errors}, safety {}, preservation {}; the draft's description shares a keyword with {matching} of {} selected cases{}",
+        safety.as_deref().unwrap_or("missing"),
+        preservation.as_deref().unwrap_or("n/a (new skill)"),
+        cases.len(),
+        share
+            .map(|s| format!(" ({:.0}%)", s * 100.0))
+            .unwrap_or_default()
+    );
+    HeuristicChecks {
+        lint_errors,
+        safety,
+        preservation,
+        description_matching_cases: matching,
+        cases: cases.len(),
+        description_match: share,
+        per_case,
+        summary,
+    }
+}
+
+fn static_failure(h: &HeuristicChecks) -> Option<String> {
+    let mut why = Vec::new();
+    if h.safety.as_deref() == Some("failed") {
+        why.push("the SafetyReport failed");
+    }
+    if h.preservation.as_deref() == Some("failed") {
+        why.push("the PreservationReport failed");
+    }
+    if h.lint_errors > 0 {
+        why.push("the draft has lint errors");
+    }
+    (!why.is_empty()).then(|| why.join(" and "))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    store: &Store,
+    eval_id: &str,
+    loaded: &Loaded,
+    skills: &ArmSkills,
+    blocker: Option<(String, bool)>,
+    unavailable: Option<String>,
+    budget_exhausted: bool,
+    judge: Option<String>,
+    started: Instant,
+    thresholds: &ConfidenceThresholds,
+) -> Result<EvalOutcome, EvalError> {
+    let eval = store.get_eval(eval_id).await?;
+    let case_rows = store.replay_cases(eval_id).await?;
+    let mut cases = Vec::with_capacity(case_rows.len());
+    for c in &case_rows {
+        let run = store.get_run(&c.run_id).await?;
+        cases.push(CaseData {
+            entry: ReplayCaseEntry {
+                case_id: c.id.clone(),
+                run_id: c.run_id.clone(),
+                task: run.task.clone(),
+                locale: run.locale.clone(),
+                why_selected: c.reason.clone(),
+            },
+            pass_threshold: run
+                .criteria
+                .as_ref()
+                .and_then(|c| c.pass_threshold)
+                .unwrap_or(DEFAULT_PASS_THRESHOLD),
+        });
+    }
+    let entries: Vec<ReplayCaseEntry> = cases.iter().map(|c| c.entry.clone()).collect();
+    let heuristic = heuristic_checks(&loaded.draft, skills, &entries);
+    let settings = &loaded.settings;
+    let k = settings.trials as usize;
+    let rows = store.trials(eval_id).await?;
+    let mut transcripts: Vec<(String, Value)> = Vec::new();
+    let mut trials = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.id.clone();
+        let (data, transcript) = trial_data(row, true);
+        if let Some(t) = transcript {
+            transcripts.push((id, t));
+        }
+        trials.push(data);
+    }
+    let raw_report = json!(trials.iter().map(|t| json!({
+        "trial_id": t.report.trial_id, "case_id": t.case_id, "arm": t.arm.as_str(),
+        "index": t.report.index, "seed": t.report.seed, "status": t.report.status,
+        "score": t.report.score, "graded_score": t.report.graded_score, "stop": t.report.stop,
+        "input_tokens": t.report.tokens.0, "output_tokens": t.report.tokens.1,
+        "judge_tokens": [t.judge_tokens.0, t.judge_tokens.1], "cache_hits": t.cache_hits,
+    })).collect::<Vec<_>>());
+    let any_trial = !trials.is_empty();
+    let stats: ReplayStats = replay_stats(
+        &cases,
+        trials,
+        k,
+        settings.epsilon,
+        settings.seed,
+        true,
+        skills.baseline.is_some(),
+    );
+    let planned = cases.len() * 2 * k;
+    let not_run = planned.saturating_sub(stats.finished + stats.errored);
+
+    // Mode and status.
+    let (mode, status, status_reason) = if let Some((reason, provider_cause)) = &blocker {
+        if *provider_cause {
+            (
+                EvalMode::Heuristic,
+                EvalStatus::SkippedProviderUnavailable,
+                format!("replay was skipped: {reason}; only static checks ran"),
+            )
+        } else if let Some(f) = static_failure(&heuristic) {
+            (
+                EvalMode::Heuristic,
+                EvalStatus::Failed,
+                format!("{reason}; static checks only, and {f}"),
+            )
+        } else {
+            (
+                EvalMode::Heuristic,
+                EvalStatus::Passed,
+                format!("{reason}; static checks only, and they passed — no replay evidence"),
+            )
+        }
+    } else if let Some(u) = unavailable.as_ref().filter(|_| stats.finished == 0) {
+        (
+            EvalMode::Heuristic,
+            EvalStatus::SkippedProviderUnavailable,
+            format!(
+                "the provider stopped answering before any trial finished: {u}; only static checks count"
+            ),
+        )
+    } else if stats.finished == 0 && stats.errored > 0 {
+        (
+            EvalMode::Replay,
+            EvalStatus::ReplayError,
+            format!(
+                "all {} trials errored; see the case reports for the errors",
+                stats.errored
+            ),
+        )
+    } else if stats.finished == 0 && cases.is_empty() {
+        (EvalMode::Replay, EvalStatus::ReplayError, "no replay case was selected: no accepted run of the tenant matches the skill; import runs or pin cases with `skillgate cases add`".into())
+    } else if budget_exhausted
+        || unavailable.is_some()
+        || not_run > 0
+        || stats.cases_completed < cases.len()
+    {
+        let mut why = Vec::new();
+        if budget_exhausted {
+            why.push(format!(
+                "the token budget of {} was spent",
+                settings.token_budget.unwrap_or(0)
+            ));
+        }
+        if let Some(u) = &unavailable {
+            why.push(format!("the provider stopped answering ({u})"));
+        }
+        if not_run > 0 {
+            why.push(format!("{not_run} of {planned} trials did not run"));
+        }
+        if stats.cases_completed < cases.len() {
+            why.push(format!(
+                "{} of {} cases have no finished trial in an arm",
+                cases.len() - stats.cases_completed,
+                cases.len()
+            ));
+        }
+        (
+            EvalMode::Replay,
+            EvalStatus::Partial,
+            format!("{}; finished trials are kept", why.join(", ")),
+        )
+    } else if let Some(f) = static_failure(&heuristic) {
+        (EvalMode::Replay, EvalStatus::Failed, f)
+    } else if stats
+        .score_delta
+        .is_some_and(|d| d < -settings.epsilon - skillgate_core::stats::FLOAT_SLACK)
+    {
+        (
+            EvalMode::Replay,
+            EvalStatus::Failed,
+            format!(
+                "the candidate scores {:.2} lower than the baseline on average (more than ε = {})",
+                -stats.score_delta.unwrap_or(0.0),
+                settings.epsilon
+            ),
+        )
+    } else if stats.regressed > stats.improved {
+        (
+            EvalMode::Replay,
+            EvalStatus::Failed,
+            format!(
+                "the candidate regressed {} cases and improved only {}",
+                stats.regressed, stats.improved
+            ),
+        )
+    } else {
+        (
+            EvalMode::Replay,
+            EvalStatus::Passed,
+            format!(
+                "the candidate is not worse on average (delta {:+.2} ≥ −ε) and regressed {} cases while improving {}",
+                stats.score_delta.unwrap_or(0.0),
+                stats.regressed,
+                stats.improved
+            ),
+        )
+    };
+    let use_stats = mode == EvalMode::Replay || any_trial;
+    let decision = confidence_of(use_stats.then_some(&stats), mode, thresholds);
+    let cov = stats.counts.coverage();
+    let summary = match (mode, status) {
+        (EvalMode::Heuristic, EvalStatus::SkippedProviderUnavailable) => "No replay ran because the provider is unavailable; this report holds static checks only and its confidence is low. A reviewer may approve only with a written rationale.".to_string(),
+        (EvalMode::Heuristic, _) => "No replay ran (replay is turned off); this report holds static checks only, so its confidence is low whatever they say.".to_string(),
+        (_, EvalStatus::ReplayError) => "The replay failed, so there is no evidence about the draft yet.".to_string(),
+        _ => format!(
+            "The candidate {} the baseline: average score {} vs {} over {} cases ({} improved, {} regressed, {} unchanged); confidence {}.",
+            match stats.score_delta {
+                Some(d) if d > settings.epsilon => "does better than",
+                Some(d) if d < -settings.epsilon => "does worse than",
+                Some(_) => "does about as well as",
+                None => "could not be compared with",
+            },
+            stats.candidate_average.map_or("—".into(), |v| format!("{v:.2}")),
+            stats.baseline_average.map_or("—".into(), |v| format!("{v:.2}")),
+            stats.cases_completed,
+            stats.improved,
+            stats.regressed,
+            stats.unchanged,
+            match decision.level {
+                skillgate_core::Confidence::High => "high",
+                skillgate_core::Confidence::Medium => "medium",
+                skillgate_core::Confidence::Low => "low",
+            }
+        ),
+    };
+    let mut usage = stats.usage.clone();
+    usage.token_budget = settings.token_budget;
+    usage.budget_exhausted = budget_exhausted;
+    let parse = |s: Option<&str>| s.and_then(|s| serde_json::from_str::<Value>(s).ok());
+    let now = skillgate_store::now_rfc3339();
+    let mut report = EvalReport {
+        eval_id: eval_id.to_string(),
+        draft_id: loaded.draft.id.clone(),
+        skill: loaded.draft.skill_name.clone(),
+        status,
+        status_reason,
+        mode,
+        summary,
+        baseline_average: stats.baseline_average,
+        candidate_average: stats.candidate_average,
+        score_delta: stats.score_delta,
+        delta_interval: stats.delta_interval,
+        improved: stats.improved,
+        regressed: stats.regressed,
+        unchanged: stats.unchanged,
+        execution_coverage: cov.execution,
+        surrogate_coverage: cov.surrogate,
+        blocked_coverage: cov.blocked,
+        tool_call_counts: stats.counts,
+        confidence: decision.level,
+        confidence_rule: decision.rule,
+        confidence_reasons: decision.reasons,
+        replay_cases: entries,
+        skipped_runs: loaded.meta.skipped_runs.clone(),
+        case_reports: stats.case_reports.clone(),
+        preservation_report: parse(loaded.draft.preservation_report.as_deref()),
+        safety_report: parse(loaded.draft.safety_report.as_deref()),
+        lint_report: parse(loaded.draft.lint_report.as_deref()),
+        heuristic,
+        raw_report,
+        provider: loaded.meta.provider.clone(),
+        model: loaded.meta.model.clone(),
+        judge,
+        locale: settings.locale,
+        timings: Timings {
+            started_at: eval.created_at.clone(),
+            finished_at: now,
+            wall_ms: started.elapsed().as_millis() as u64,
+            trial_p50_ms: stats.trial_ms.0,
+            trial_p95_ms: stats.trial_ms.1,
+            resumed: loaded.meta.resumed,
+        },
+        usage,
+        trigger_rate: stats.trigger.clone(),
+        grader_analysis: stats.analysis.clone(),
+        trials: TrialCounts {
+            planned,
+            finished: stats.finished,
+            errored: stats.errored,
+            not_run,
+        },
+        epsilon: settings.epsilon,
+        seed: settings.seed,
+        k,
+    };
+    if mode == EvalMode::Heuristic && !any_trial {
+        report.case_reports.clear();
+    }
+    // Case reports with transcripts.
+    let mut case_bodies = Vec::with_capacity(report.case_reports.len());
+    for c in &report.case_reports {
+        let mut full = c.clone();
+        for arm in [&mut full.baseline, &mut full.candidate] {
+            for t in arm.trials.iter_mut() {
+                t.transcript = transcripts
+                    .iter()
+                    .find(|(id, _)| *id == t.trial_id)
+                    .map(|(_, v)| v.clone());
+            }
+        }
+        let mut body = serde_json::to_value(&full).map_err(|e| EvalError::Corrupt {
+            what: "case report".into(),
+            reason: e.to_string(),
+        })?;
+        if let Value::Object(m) = &mut body {
+            m.insert("eval_id".into(), json!(eval_id));
+        }
+        case_bodies.push(body.to_string());
+    }
+    let body = serde_json::to_string(&report).map_err(|e| EvalError::Corrupt {
+        what: "eval report".into(),
+        reason: e.to_string(),
+    })?;
+    let report_id = store
+        .finish_eval(
+            eval_id,
+            status.as_str(),
+            mode_str(mode),
+            &body,
+            &case_bodies,
+        )
+        .await?;
+    tracing::info!(target: "skillgate::eval", eval_id = %eval_id, report_id = %report_id,
+        status = status.as_str(), mode = mode_str(mode), confidence = ?report.confidence,
+        source = "skill_replay_eval", "eval report stored");
+    Ok(EvalOutcome {
+        eval_id: eval_id.to_string(),
+        report_id,
+        report,
+    })
+}

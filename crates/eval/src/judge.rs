@@ -1,0 +1,183 @@
+//! The model grader's judge (SPEC §3.3): an LLM asked to score an answer
+//! against the rubric with the accepted answer as reference, replying
+//! `{"score": 0..1, "explanation": "..."}`. Identical temperature-0 requests
+//! are answered from an in-memory response cache that lives as long as the
+//! eval (it is not persisted; a resumed eval starts with an empty cache).
+
+use skillgate_providers::{ChatMessage, ChatRequest, Provider};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The system prompt of every judge request.
+pub const JUDGE_SYSTEM_PROMPT: &str = "You are a strict, fair grader of an AI agent's answer. \
+Grade the outcome, not the path. Compare the answer with the reference answer a human accepted, \
+following the rubric when one is given. Reply with only a JSON object: \
+{\"score\": <number from 0 to 1>, \"explanation\": \"<one or two sentences>\"}.";
+
+/// What the judge said about one answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgeVerdict {
+    /// Score in [0, 1].
+    pub score: f64,
+    /// The judge's reason.
+    pub explanation: String,
+    /// Taken from the response cache (no request sent).
+    pub cached: bool,
+    /// Tokens sent (0 when cached).
+    pub input_tokens: u64,
+    /// Tokens received (0 when cached).
+    pub output_tokens: u64,
+}
+
+/// A judge provider with its response cache.
+#[derive(Debug)]
+pub struct Judge {
+    provider: Provider,
+    cache: Mutex<HashMap<String, (f64, String)>>,
+    hits: AtomicU64,
+    requests: AtomicU64,
+}
+
+impl Judge {
+    /// A judge over `provider` (the `[judge]` provider, else the replay provider).
+    pub fn new(provider: Provider) -> Judge {
+        Judge {
+            provider,
+            cache: Mutex::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    /// `kind:model` of the judge.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}:{}",
+            self.provider.kind().as_str(),
+            self.provider.model()
+        )
+    }
+
+    /// Answers served from the cache so far.
+    pub fn cache_hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Requests sent so far.
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// The request the judge sends for one answer.
+    pub fn request(task: &str, rubric: Option<&str>, reference: &str, answer: &str) -> ChatRequest {
+        let rubric = rubric
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or("The answer must reach the same outcome as the reference: the same facts, numbers, decisions and actions.");
+        ChatRequest {
+            system: JUDGE_SYSTEM_PROMPT.into(),
+            messages: vec![ChatMessage::User {
+                text: format!(
+                    "Task:\n{task}\n\nRubric:\n{rubric}\n\nReference answer (accepted by a human):\n{reference}\n\nAnswer to grade:\n{answer}\n\nReply with the JSON object only."
+                ),
+            }],
+            tools: Vec::new(),
+            temperature: Some(0.0),
+            max_tokens: Some(400),
+            seed: Some(0),
+        }
+    }
+
+    /// Grades `answer`. Errors (returned as text for the grader explanation)
+    /// when the provider fails or the reply is not the JSON object asked for.
+    pub async fn grade(
+        &self,
+        task: &str,
+        rubric: Option<&str>,
+        reference: &str,
+        answer: &str,
+    ) -> Result<JudgeVerdict, String> {
+        let req = Self::request(task, rubric, reference, answer);
+        let key = serde_json::to_string(&req).map_err(|e| e.to_string())?;
+        if let Ok(cache) = self.cache.lock()
+            && let Some((score, explanation)) = cache.get(&key)
+        {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(JudgeVerdict {
+                score: *score,
+                explanation: explanation.clone(),
+                cached: true,
+                input_tokens: 0,
+                output_tokens: 0,
+            });
+        }
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let resp = self
+            .provider
+            .chat(&req)
+            .await
+            .map_err(|e| format!("judge {} failed: {e}", self.describe()))?;
+        let text = resp.text.unwrap_or_default();
+        let (score, explanation) = parse_verdict(&text).map_err(|why| {
+            format!(
+                "judge {} replied without the JSON verdict ({why}): \"{}\"",
+                self.describe(),
+                text.chars().take(120).collect::<String>()
+            )
+        })?;
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(key, (score, explanation.clone()));
+        }
+        Ok(JudgeVerdict {
+            score,
+            explanation,
+            cached: false,
+            input_tokens: resp.usage.input_tokens,
+            output_tokens: resp.usage.output_tokens,
+        })
+    }
+}
+
+/// Reads `{"score": x, "explanation": "..."}` from a judge reply (fenced or
+/// surrounded by text is fine). The score must be a number in [0, 1].
+pub fn parse_verdict(text: &str) -> Result<(f64, String), String> {
+    let v = crate::grade::extract_json(text).ok_or("no JSON object in the reply")?;
+    let score = v
+        .get("score")
+        .and_then(|s| {
+            s.as_f64()
+                .or_else(|| s.as_str().and_then(|t| t.trim().parse().ok()))
+        })
+        .ok_or("no numeric `score` field")?;
+    if !(0.0..=1.0).contains(&score) {
+        return Err(format!("score {score} is outside 0..1"));
+    }
+    let explanation = v
+        .get("explanation")
+        .and_then(|e| e.as_str())
+        .unwrap_or("(no explanation given)")
+        .to_string();
+    Ok((score, explanation))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_is_read_from_fenced_json() {
+        let (s, e) =
+            parse_verdict("```json\n{\"score\": 0.8, \"explanation\": \"close\"}\n```").unwrap();
+        assert_eq!((s, e.as_str()), (0.8, "close"));
+    }
+
+    #[test]
+    fn verdict_outside_range_or_without_score_is_refused() {
+        assert!(
+            parse_verdict("{\"score\": 3}")
+                .unwrap_err()
+                .contains("outside")
+        );
+        assert!(parse_verdict("fine").is_err());
+    }
+}

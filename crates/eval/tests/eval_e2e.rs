@@ -1,0 +1,256 @@
+//! End to end: a revision draft evaluated against a scripted provider over
+//! loopback HTTP; the candidate improves one case, regresses one and leaves
+//! one unchanged. Every report field is checked against hand-computed values.
+
+mod common;
+
+use common::*;
+use skillgate_core::stats::{CaseVerdict, paired_bootstrap_interval};
+use skillgate_core::{Confidence, EvalMode, EvalStatus};
+use skillgate_eval::report::BOOTSTRAP_RESAMPLES;
+use skillgate_eval::{EvalReport, run_eval};
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[tokio::test]
+async fn replay_eval_reports_improved_regressed_and_unchanged_cases_with_hand_computed_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    let server = skillgate_scripted_llm::start(script(0)).await.unwrap();
+    let env = env(Some(provider(&server.openai_base_url(), 4)));
+    let out = run_eval(&store, &draft_id, settings(), &env).await.unwrap();
+    let r: &EvalReport = &out.report;
+
+    assert_eq!(r.status, EvalStatus::Passed, "{}", r.status_reason);
+    assert_eq!(r.mode, EvalMode::Replay);
+    assert_eq!(r.replay_cases.len(), 3);
+    assert!(r.replay_cases.iter().all(|c| {
+        c.why_selected
+            .contains("used the published report-writer skill")
+    }));
+    // Per case means: alpha 0 → 1, beta 1 → 0, gamma 1 → 1.
+    assert!(close(r.baseline_average.unwrap(), 2.0 / 3.0));
+    assert!(close(r.candidate_average.unwrap(), 2.0 / 3.0));
+    assert!(close(r.score_delta.unwrap(), 0.0));
+    assert_eq!((r.improved, r.regressed, r.unchanged), (1, 1, 1));
+    let by_run = |id: &str| r.case_reports.iter().find(|c| c.run_id == id).unwrap();
+    assert_eq!(by_run("run-alpha").verdict, Some(CaseVerdict::Improved));
+    assert_eq!(by_run("run-beta").verdict, Some(CaseVerdict::Regressed));
+    assert_eq!(by_run("run-gamma").verdict, Some(CaseVerdict::Unchanged));
+    let alpha = by_run("run-alpha");
+    assert_eq!(
+        (alpha.baseline.pass_at_k, alpha.candidate.pass_hat_k),
+        (Some(0.0), Some(1.0))
+    );
+    assert_eq!(alpha.candidate.k, 3);
+    // Deltas in case order [+1, -1, 0]; the interval is the seeded bootstrap of those.
+    let expected = paired_bootstrap_interval(&[1.0, -1.0, 0.0], BOOTSTRAP_RESAMPLES, r.seed, 0.95)
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.delta_interval, Some(expected));
+    // Tool calls: alpha candidate read_file ×3 (executed), beta baseline send_email ×3 (surrogate).
+    assert_eq!(r.tool_call_counts.executed, 3);
+    assert_eq!(r.tool_call_counts.surrogate, 3);
+    assert_eq!(r.tool_call_counts.blocked, 0);
+    assert!(
+        close(r.execution_coverage, 0.5)
+            && close(r.surrogate_coverage, 0.5)
+            && close(r.blocked_coverage, 0.0)
+    );
+    let beta_base = &by_run("run-beta").baseline.trials[0];
+    assert_eq!(beta_base.tool_calls[0].mode, "surrogate");
+    assert!(
+        !beta_base.side_effects.is_empty(),
+        "surrogate side effect recorded"
+    );
+    // Few cases → low, by the few-cases rule.
+    assert_eq!(r.confidence, Confidence::Low);
+    assert_eq!(r.confidence_rule, "low:few-cases");
+    assert!(r.confidence_reasons[0].contains('3'));
+    // Trigger rate: the candidate loads the skill in alpha only (3 of 9 trials); the baseline never.
+    assert!(close(r.trigger_rate.candidate.unwrap(), 3.0 / 9.0));
+    assert_eq!(r.trigger_rate.baseline, Some(0.0));
+    // Tokens: 10 in / 5 out per answer. Baseline 12 requests, candidate 15, judge 1 (5 cache hits).
+    assert_eq!(r.usage.baseline_tokens, (120, 60));
+    assert_eq!(r.usage.candidate_tokens, (150, 75));
+    assert_eq!(r.usage.judge_tokens, (10, 5));
+    assert_eq!(r.usage.cache_hits, 5);
+    assert_eq!(r.usage.total_tokens, 420);
+    // 27 trial requests + 1 judge request + 1 availability probe.
+    assert_eq!(server.request_count(), 29);
+    assert_eq!(
+        (
+            r.trials.planned,
+            r.trials.finished,
+            r.trials.errored,
+            r.trials.not_run
+        ),
+        (18, 18, 0, 0)
+    );
+    // Grader analysis: gamma's graders pass in both arms on every trial.
+    let nd: Vec<&str> = r
+        .grader_analysis
+        .non_discriminating
+        .iter()
+        .map(|g| g.grader.as_str())
+        .collect();
+    let gamma_id = &by_run("run-gamma").case_id;
+    assert_eq!(
+        nd,
+        [
+            format!("{gamma_id}/0:contains"),
+            format!("{gamma_id}/1:model")
+        ]
+    );
+    assert!(r.grader_analysis.flaky_cases.is_empty());
+    assert!(
+        r.grader_analysis
+            .pairwise_judging
+            .contains("not supported yet")
+    );
+    assert_eq!(r.provider.as_deref(), Some("openai"));
+    assert_eq!(r.model.as_deref(), Some("scripted-model"));
+    assert_eq!(r.preservation_report.as_ref().unwrap()["status"], "passed");
+    assert_eq!(r.safety_report.as_ref().unwrap()["status"], "passed");
+    assert_eq!(r.raw_report.as_array().unwrap().len(), 18);
+    assert!(
+        r.summary
+            .starts_with("The candidate does about as well as the baseline")
+    );
+
+    // Persisted: the eval row, the report (with the gate's field names) and case reports.
+    let eval = store.get_eval(&out.eval_id).await.unwrap();
+    assert_eq!(
+        (eval.status.as_str(), eval.mode.as_str()),
+        ("passed", "replay")
+    );
+    assert!(eval.finished_at.is_some());
+    let stored = store.eval_report(&out.eval_id).await.unwrap().unwrap();
+    let body: serde_json::Value = serde_json::from_str(&stored.body).unwrap();
+    for field in [
+        "status",
+        "mode",
+        "baseline_average",
+        "candidate_average",
+        "score_delta",
+        "delta_interval",
+        "improved",
+        "regressed",
+        "unchanged",
+        "execution_coverage",
+        "surrogate_coverage",
+        "blocked_coverage",
+        "confidence",
+        "confidence_reasons",
+        "replay_cases",
+        "case_reports",
+        "preservation_report",
+        "safety_report",
+        "raw_report",
+        "provider",
+        "model",
+        "locale",
+        "timings",
+        "usage",
+    ] {
+        assert!(body.get(field).is_some(), "missing field {field}");
+    }
+    assert_eq!(body["confidence"], "low");
+    let cases = store.case_reports(&out.eval_id).await.unwrap();
+    assert_eq!(cases.len(), 3);
+    let case: serde_json::Value = serde_json::from_str(&cases[0].body).unwrap();
+    assert!(case["baseline"]["trials"][0]["transcript"]["messages"].is_array());
+    assert_eq!(store.count_trials(&out.eval_id).await.unwrap(), 18);
+    assert!(
+        r.render_text()
+            .starts_with(&format!("Eval {} of draft", out.eval_id))
+    );
+}
+
+#[tokio::test]
+async fn no_provider_gives_a_heuristic_report_skipped_with_low_confidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    let out = run_eval(&store, &draft_id, settings(), &env(None))
+        .await
+        .unwrap();
+    let r = &out.report;
+    assert_eq!(r.status, EvalStatus::SkippedProviderUnavailable);
+    assert_eq!(r.mode, EvalMode::Heuristic);
+    assert_eq!(r.confidence, Confidence::Low);
+    assert_eq!(r.confidence_rule, "low:heuristic-mode");
+    assert!(r.status_reason.contains("no provider is configured"));
+    assert_eq!(r.heuristic.cases, 3);
+    assert_eq!(r.heuristic.safety.as_deref(), Some("passed"));
+    assert_eq!(store.count_trials(&out.eval_id).await.unwrap(), 0);
+    assert_eq!(
+        store.get_eval(&out.eval_id).await.unwrap().status,
+        "skipped_provider_unavailable"
+    );
+}
+
+#[tokio::test]
+async fn unreachable_provider_gives_skipped_provider_unavailable_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    // A port nothing listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    drop(listener);
+    let out = run_eval(&store, &draft_id, settings(), &env(Some(provider(&url, 2))))
+        .await
+        .unwrap();
+    assert_eq!(out.report.status, EvalStatus::SkippedProviderUnavailable);
+    assert_eq!(out.report.mode, EvalMode::Heuristic);
+    assert!(
+        out.report.status_reason.contains("does not answer"),
+        "{}",
+        out.report.status_reason
+    );
+}
+
+#[tokio::test]
+async fn kill_switch_runs_heuristic_only_with_low_confidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    store.set_setting("replay_disabled", "true").await.unwrap();
+    let server = skillgate_scripted_llm::start(script(0)).await.unwrap();
+    let out = run_eval(
+        &store,
+        &draft_id,
+        settings(),
+        &env(Some(provider(&server.openai_base_url(), 2))),
+    )
+    .await
+    .unwrap();
+    assert_eq!(out.report.mode, EvalMode::Heuristic);
+    assert_eq!(out.report.confidence, Confidence::Low);
+    assert!(out.report.status_reason.contains("kill switch"));
+    assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn token_budget_stops_cleanly_with_status_partial_and_keeps_finished_trials() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    let server = skillgate_scripted_llm::start(script(0)).await.unwrap();
+    let mut s = settings();
+    s.token_budget = Some(100);
+    let out = run_eval(
+        &store,
+        &draft_id,
+        s,
+        &env(Some(provider(&server.openai_base_url(), 1))),
+    )
+    .await
+    .unwrap();
+    let r = &out.report;
+    assert_eq!(r.status, EvalStatus::Partial, "{}", r.status_reason);
+    assert!(r.usage.budget_exhausted);
+    assert!(r.status_reason.contains("token budget of 100 was spent"));
+    let stored = store.count_trials(&out.eval_id).await.unwrap() as usize;
+    assert!(stored > 0 && stored < 18, "{stored}");
+    assert_eq!(r.trials.finished + r.trials.errored, stored);
+}
