@@ -690,3 +690,37 @@ fn a_review_records_whether_it_agrees_with_the_gate_on_the_evidence() {
         "{reject}"
     );
 }
+
+#[test]
+fn a_dry_run_shows_the_verdict_and_records_nothing() {
+    let (tmp, draft) = setup(&State {
+        eval: eval("passed", "low"),
+        ..passing()
+    });
+    let (code, stdout, _) = run(tmp.path(), &["publish", &draft, "--dry-run"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("publish would be refused"), "{stdout}");
+    assert!(stdout.contains("✗ confidence-low:"), "{stdout}");
+    std::fs::write(
+        tmp.path().join("skillgate.toml"),
+        "[gate]\nphase = \"shadow\"\n",
+    )
+    .unwrap();
+    let reading: Value =
+        serde_json::from_str(&ok(tmp.path(), &["--json", "publish", &draft, "--dry-run"])).unwrap();
+    assert_eq!(reading["verdict"]["allowed"], true);
+    assert_eq!(reading["verdict"]["recommendation_allowed"], false);
+    assert_eq!(reading["input"]["confidence"], "low");
+    let audit: Value = serde_json::from_str(&ok(tmp.path(), &["--json", "audit"])).unwrap();
+    assert!(
+        !audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"].as_str().unwrap().starts_with("publish.")),
+        "{audit}"
+    );
+    let drafts: Value =
+        serde_json::from_str(&ok(tmp.path(), &["--json", "draft", "list"])).unwrap();
+    assert_eq!(drafts[0]["status"], "approved");
+}

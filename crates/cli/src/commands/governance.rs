@@ -101,6 +101,10 @@ pub struct PublishArgs {
     /// Who publishes (default: $USER).
     #[arg(long)]
     pub actor: Option<String>,
+    /// Only show the gate's verdict; publish and record nothing (exit 1 when
+    /// it would refuse).
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `skillgate rollback …`
@@ -274,6 +278,30 @@ pub async fn review(ctx: &Ctx, args: ReviewArgs) -> Result<Outcome> {
 /// Runs `skillgate publish`.
 pub async fn publish(ctx: &Ctx, args: PublishArgs) -> Result<Outcome> {
     let actor = actor_name(args.actor);
+    if args.dry_run {
+        let store = ctx.store().await?;
+        let reading = store
+            .gate_reading(&args.draft_id, &ctx.config.gate.gate_config())
+            .await?;
+        store.close().await;
+        let v = &reading.verdict;
+        if ctx.json {
+            output::print_json(&reading)?;
+        } else {
+            println!(
+                "dry run for draft {} (phase {}): publish would be {}",
+                args.draft_id,
+                v.phase,
+                if v.allowed { "allowed" } else { "refused" }
+            );
+            print_verdict(v, v.allowed);
+        }
+        return Ok(if v.allowed {
+            Outcome::Ok
+        } else {
+            Outcome::Findings
+        });
+    }
     let store = open(ctx, &actor).await?;
     let outcome = store
         .publish_draft(&args.draft_id, &ctx.config.gate.gate_config(), &actor)
@@ -305,6 +333,12 @@ fn print_publish(outcome: &PublishOutcome) {
             v.blocking().count()
         ),
     }
+    print_verdict(v, outcome.version.is_some());
+}
+
+/// Prints the exceptions used and every failure (`✗` blocks, `·` is recorded
+/// only, in shadow).
+fn print_verdict(v: &GateVerdict, publishes: bool) {
     for e in &v.exceptions_used {
         println!(
             "exception {} used (waives {}); rationale: {}",
@@ -313,9 +347,10 @@ fn print_publish(outcome: &PublishOutcome) {
             e.rationale
         );
     }
-    if outcome.version.is_some() && !v.recommendation_allowed {
+    if publishes && !v.recommendation_allowed {
         println!(
-            "shadow phase: the strict gate would have refused; recorded as a disagreement with this publish:"
+            "{} phase: the strict gate would refuse; a publish is recorded as a disagreement:",
+            v.phase
         );
     }
     for f in &v.failures {
