@@ -156,7 +156,10 @@ pub enum GraderCheck {
     /// Final answer matches `pattern`.
     Regex { pattern: String },
     /// Final answer parsed as JSON has `value` at the JSON pointer `pointer`.
-    JsonField { pointer: String, value: serde_json::Value },
+    JsonField {
+        pointer: String,
+        value: serde_json::Value,
+    },
     /// Workspace file `path` equals `value`.
     FileEquals { path: String, value: String },
     /// Workspace file `path` contains `value`.
@@ -369,7 +372,13 @@ mod tests {
 
     #[test]
     fn stricter_mode_orders_blocked_highest() {
-        assert_eq!(ToolMode::Executed.stricter(ToolMode::Blocked), ToolMode::Blocked);
-        assert_eq!(ToolMode::Surrogate.stricter(ToolMode::Executed), ToolMode::Surrogate);
+        assert_eq!(
+            ToolMode::Executed.stricter(ToolMode::Blocked),
+            ToolMode::Blocked
+        );
+        assert_eq!(
+            ToolMode::Surrogate.stricter(ToolMode::Executed),
+            ToolMode::Surrogate
+        );
     }
 }
