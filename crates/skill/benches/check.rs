@@ -3,7 +3,8 @@
 //!
 //! Prints median and p95 in ms for
 //! - `check`: lint + safety + preservation of loaded folders (`check_draft`);
-//! - `parse+check`: building both folders from bytes (frontmatter, markdown) and `check_draft`.
+//! - `parse`: building the draft folder from bytes (frontmatter, markdown);
+//! - `parse+check`: building both folders from bytes and `check_draft`.
 
 use skillgate_skill::{CheckConfig, SkillFolder, check_draft};
 use std::time::Instant;
@@ -226,6 +227,7 @@ fn main() {
             skillgate_skill::compare(&pf.document, &df.document, &cfg.preservation)
         }),
     );
+    report("parse", measure(iters, || folder(&draft)));
     report(
         "check",
         measure(iters, || check_draft(&df, Some(&pf), &cfg)),

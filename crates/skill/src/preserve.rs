@@ -40,7 +40,7 @@ impl Default for PreservationConfig {
             instruction_similarity: 0.75,
             max_lost_share: 0.5,
             min_lost_instructions: 2,
-            max_diff_tokens: 20_000,
+            max_diff_tokens: 5_000,
             max_fuzzy_comparisons: 2_000_000,
         }
     }

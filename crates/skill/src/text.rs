@@ -308,8 +308,8 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Similarity in [0, 1] of two token sequences: 2·matched / (len a + len b), with matched
-/// tokens from a Myers diff (`similar`). Sequences longer than `max_tokens` are compared
-/// by their token multisets instead, which bounds the cost.
+/// tokens from a Myers diff (`similar`, at most 100 ms per comparison). Sequences longer than
+/// `max_tokens` are compared by their token multisets instead, which bounds the cost.
 pub fn similarity(a: &[u64], b: &[u64], max_tokens: usize) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
@@ -324,7 +324,11 @@ pub fn similarity(a: &[u64], b: &[u64], max_tokens: usize) -> f64 {
     if a.len() > max_tokens || b.len() > max_tokens {
         return 2.0 * multiset_overlap(a, b) as f64 / total;
     }
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, a, b);
+    // The deadline bounds the worst case (two long, unrelated texts); past it `similar`
+    // returns a coarser diff, which can only lower the ratio.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(100);
+    let ops =
+        similar::capture_diff_slices_deadline(similar::Algorithm::Myers, a, b, Some(deadline));
     let matched: usize = ops
         .iter()
         .map(|op| match op {
