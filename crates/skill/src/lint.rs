@@ -531,6 +531,15 @@ mod tests {
     }
 
     #[test]
+    fn mistyped_optional_fields_are_warnings() {
+        let md = "---\nname: s\ndescription: Use when x.\nlicense: 3\nallowed-tools: {a: 1}\nmetadata: text\n---\nbody\n";
+        let r = lint(&folder("s", md, &[]));
+        let lines: Vec<_> = r.with_rule("field-invalid").map(|f| f.line).collect();
+        assert_eq!(lines, vec![4, 5, 6]);
+        assert!(!r.has_errors());
+    }
+
+    #[test]
     fn empty_body_is_an_error() {
         let r = lint(&folder(
             "s",
