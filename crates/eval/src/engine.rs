@@ -336,6 +336,18 @@ struct EvalMeta {
     provider: Option<String>,
     #[serde(default)]
     model: Option<String>,
+    /// Why replay did not run, and whether the provider was the cause (set when reported).
+    #[serde(default)]
+    blocker: Option<(String, bool)>,
+    /// The provider became unavailable mid-eval.
+    #[serde(default)]
+    unavailable: Option<String>,
+    /// The token budget ran out.
+    #[serde(default)]
+    budget_exhausted: bool,
+    /// The judge used.
+    #[serde(default)]
+    judge: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -491,6 +503,46 @@ pub async fn resume_eval(
         meta,
     };
     continue_eval(store, eval_id, loaded, skills, blocker, env, started).await
+}
+
+/// Makes a new report of a finished eval from its stored trials, e.g. after a
+/// human grade override (`skillgate report grade`). Runs no trial.
+pub async fn rebuild_report(
+    store: &Store,
+    eval_id: &str,
+    env: &EvalEnv,
+) -> Result<EvalOutcome, EvalError> {
+    let started = Instant::now();
+    let eval = match store.get_eval(eval_id).await {
+        Ok(e) => e,
+        Err(StoreError::NotFound { .. }) => return Err(EvalError::EvalNotFound(eval_id.into())),
+        Err(e) => return Err(e.into()),
+    };
+    let cfg: StoredConfig = serde_json::from_str(&eval.config).map_err(|e| EvalError::Corrupt {
+        what: format!("configuration of eval {eval_id}"),
+        reason: e.to_string(),
+    })?;
+    let draft = store.get_draft(&eval.draft_id).await?;
+    let skills = arm_skills(store, &draft).await?;
+    let meta = cfg.meta;
+    let loaded = Loaded {
+        draft,
+        settings: cfg.settings,
+        meta: meta.clone(),
+    };
+    finish(
+        store,
+        eval_id,
+        &loaded,
+        &skills,
+        meta.blocker,
+        meta.unavailable,
+        meta.budget_exhausted,
+        meta.judge,
+        started,
+        &env.thresholds,
+    )
+    .await
 }
 
 fn mode_str(mode: EvalMode) -> &'static str {
@@ -1478,6 +1530,14 @@ async fn finish(
         what: "eval report".into(),
         reason: e.to_string(),
     })?;
+    let mut meta = loaded.meta.clone();
+    meta.blocker = blocker;
+    meta.unavailable = unavailable;
+    meta.budget_exhausted = budget_exhausted;
+    meta.judge = report.judge.clone();
+    store
+        .set_eval_config(eval_id, &config_json(settings, &meta))
+        .await?;
     let report_id = store
         .finish_eval(
             eval_id,

@@ -17,7 +17,7 @@ pub mod selection;
 
 pub use engine::{
     EvalEnv, EvalError, EvalOutcome, EvalSettings, Progress, ProgressFn, SETTING_REPLAY_DISABLED,
-    case_files, recorded_tools, resume_eval, run_eval, skill_context,
+    case_files, rebuild_report, recorded_tools, resume_eval, run_eval, skill_context,
 };
 pub use grade::{DEFAULT_PASS_THRESHOLD, GradeInput, GraderResult, TrialGrade, grade_trial};
 pub use judge::{Judge, JudgeVerdict};
