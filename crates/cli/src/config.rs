@@ -19,7 +19,6 @@ pub struct Config {
     #[serde(default)]
     pub eval: crate::commands::eval::EvalConfig,
     /// Publish gate settings (rollout phase…).
-    #[allow(dead_code)]
     #[serde(default)]
     pub gate: crate::commands::governance::GateSettings,
     /// LLM provider for replay (read by the provider layer).
@@ -109,6 +108,10 @@ pub const TEMPLATE: &str = r#"# skillgate configuration. Every key is optional; 
 
 [policy]
 # file = "policy.toml"        # tool policy rules, see docs/tool-policy.md
+
+[gate]
+# phase = "strict"            # shadow | strict | pilot | ga (docs/governance.md)
+# allow_partial_evidence = false
 
 # [provider]
 # kind = "openai"             # or "anthropic"

@@ -2,7 +2,6 @@
 
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicU64, Ordering};
-use time::format_description::well_known::Rfc3339;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -25,14 +24,25 @@ pub fn content_hash(bytes: &[u8]) -> String {
     out
 }
 
-/// Current time as RFC 3339 UTC with millisecond precision.
+/// Current time as RFC 3339 UTC with exactly three fraction digits
+/// (`2026-11-25T21:05:10.070Z`), so stored timestamps sort as text.
 pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now
-        .replace_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000)
-        .unwrap_or(now);
-    now.format(&Rfc3339)
-        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+    format_rfc3339_millis(time::OffsetDateTime::now_utc())
+}
+
+/// Formats `t` (converted to UTC) with exactly three fraction digits.
+pub fn format_rfc3339_millis(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
 }
 
 #[cfg(test)]
@@ -45,6 +55,16 @@ mod tests {
         let b = new_id("run");
         assert_ne!(a, b);
         assert!(a.starts_with("run_") && a.len() == 16);
+    }
+
+    #[test]
+    fn timestamps_have_fixed_width_and_sort_as_text() {
+        let base = time::macros::datetime!(2026-11-25 21:05:10.07 UTC);
+        let a = format_rfc3339_millis(base);
+        let b = format_rfc3339_millis(base + time::Duration::milliseconds(793));
+        assert_eq!(a, "2026-11-25T21:05:10.070Z");
+        assert_eq!(b, "2026-11-25T21:05:10.863Z");
+        assert!(a < b);
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod governance;
 mod ids;
 mod runs;
 mod skills;
+mod web;
 
 pub use error::StoreError;
 pub use evals::{
@@ -33,9 +34,10 @@ pub use governance::{
     KillSwitch, NewReview, PhaseChange, PublishDecisionRow, PublishOutcome, ReviewDecision,
     ReviewRow, RollbackOutcome, Severity,
 };
-pub use ids::{content_hash, new_id, now_rfc3339};
+pub use ids::{content_hash, format_rfc3339_millis, new_id, now_rfc3339};
 pub use runs::{InsertRunsOutcome, RunConflict, RunSummary};
 pub use skills::{DraftRow, NewDraft, SkillFile, SkillSummary, SkillVersionRow, folder_hash};
+pub use web::*;
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

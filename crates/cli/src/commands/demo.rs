@@ -2,6 +2,7 @@
 //! Every stage that is not built yet says so in one explicit line.
 
 use super::Ctx;
+use super::governance::{gate_verdict_for, verdict_label};
 use super::policy::{classify_file, load_policy, mode_counts};
 use super::runs::import_file;
 use super::skills::{AddOutcome, add_skill, submit_draft};
@@ -124,7 +125,10 @@ pub async fn run(ctx: &Ctx, dir: &Path) -> Result<Outcome> {
         "case selection, replay and grading (issues 5 and 6)",
     );
     not_yet("report", "EvalReport (issue 6)");
-    not_yet("gate", "review and publish gate (issue 7)");
+    for id in &drafts {
+        let verdict = gate_verdict_for(&store, id, &ctx.config.gate).await?;
+        step("gate", format!("{id}: {}", verdict_label(&verdict)));
+    }
     let (total, accepted) = store.count_runs().await?;
     store.close().await;
     println!();

@@ -1,6 +1,7 @@
 //! `skillgate skills …` and `skillgate draft …`: skill folders in, stored versions and drafts out.
 
 use super::Ctx;
+use super::governance::{gate_verdict_for, verdict_label};
 use crate::cli::{DraftCommand, SkillsCommand};
 use crate::{Outcome, output};
 use anyhow::{Context, Result, bail};
@@ -159,7 +160,27 @@ pub async fn drafts(ctx: &Ctx, cmd: DraftCommand) -> Result<Outcome> {
         DraftCommand::List => {
             let store = ctx.store().await?;
             let drafts = store.list_drafts().await?;
-            let rows: Vec<DraftListRow> = drafts.iter().map(DraftListRow::from_row).collect();
+            let mut rows = Vec::with_capacity(drafts.len());
+            for d in &drafts {
+                let mut row = DraftListRow::from_row(d);
+                if let Some(vid) = &d.revises_version_id {
+                    let versions = store.skill_versions(&d.skill_name).await?;
+                    row.revises = versions
+                        .iter()
+                        .find(|v| &v.id == vid)
+                        .map(|v| format!("v{}", v.version))
+                        .or(row.revises);
+                }
+                if let Some(eval) = store.latest_eval_summary(&d.id).await? {
+                    row.eval_status = Some(eval.status.as_str().to_string());
+                    row.confidence = eval.confidence.map(|c| format!("{c:?}").to_lowercase());
+                }
+                if d.status != "published" {
+                    let verdict = gate_verdict_for(&store, &d.id, &ctx.config.gate).await?;
+                    row.gate = Some(verdict_label(&verdict));
+                }
+                rows.push(row);
+            }
             if ctx.json {
                 output::print_json(&rows)?;
             } else {
@@ -171,7 +192,7 @@ pub async fn drafts(ctx: &Ctx, cmd: DraftCommand) -> Result<Outcome> {
                     "safety",
                     "preservation",
                     "eval",
-                    "submitted",
+                    "gate",
                 ]);
                 for r in &rows {
                     t.add_row(vec![
@@ -181,8 +202,12 @@ pub async fn drafts(ctx: &Ctx, cmd: DraftCommand) -> Result<Outcome> {
                         r.revises.clone().unwrap_or_else(|| "new skill".into()),
                         r.safety.clone().unwrap_or_else(|| "missing".into()),
                         r.preservation.clone().unwrap_or_else(|| "n/a".into()),
-                        r.eval_status.clone().unwrap_or_else(|| "not run".into()),
-                        r.submitted_at.clone(),
+                        match (&r.eval_status, &r.confidence) {
+                            (Some(s), Some(c)) => format!("{s} ({c} confidence)"),
+                            (Some(s), None) => s.clone(),
+                            _ => "not run".into(),
+                        },
+                        r.gate.clone().unwrap_or_else(|| "-".into()),
                     ]);
                 }
                 println!("{t}");
@@ -202,6 +227,8 @@ struct DraftListRow {
     safety: Option<String>,
     preservation: Option<String>,
     eval_status: Option<String>,
+    confidence: Option<String>,
+    gate: Option<String>,
     submitted_at: String,
 }
 
@@ -215,6 +242,8 @@ impl DraftListRow {
             safety: report_status(d.safety_report.as_deref()),
             preservation: report_status(d.preservation_report.as_deref()),
             eval_status: None,
+            confidence: None,
+            gate: None,
             submitted_at: d.created_at.clone(),
         }
     }
