@@ -414,7 +414,7 @@ pub async fn run_eval(
         .case_candidates(&CandidateQuery {
             tenant: tenant.clone(),
             skill_name: draft.skill_name.clone(),
-            terms: keywords.clone(),
+            terms: keywords.iter().map(|k| k.term.clone()).collect(),
             limit: (settings.max_cases as i64).saturating_mul(10).max(50),
         })
         .await?;
@@ -440,6 +440,7 @@ pub async fn run_eval(
         &SelectionConfig {
             max_cases: settings.max_cases,
             duplicate_similarity: settings.duplicate_similarity,
+            ..SelectionConfig::default()
         },
     );
     meta.skipped_runs = selection.skipped.clone();
@@ -1189,7 +1190,7 @@ fn heuristic_checks(
 ) -> HeuristicChecks {
     let (lint_errors, safety, preservation) = status_of_static(draft);
     let keywords = skill_keywords("", &skills.candidate.description, "");
-    let keywords: Vec<String> = keywords.into_iter().take(24).collect();
+    let keywords: Vec<String> = keywords.into_iter().take(24).map(|k| k.term).collect();
     let mut per_case = Vec::new();
     let mut matching = 0;
     for c in cases {

@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const DEFAULT_MAX_CASES: usize = 20;
 /// Default similarity at or above which two tasks are near-duplicates.
 pub const DEFAULT_DUPLICATE_SIMILARITY: f64 = 0.8;
-/// Most keywords taken from a skill for the full-text query.
+/// Most keywords taken from a skill for the full-text query (Latin words and
+/// Chinese trigrams each).
 pub const MAX_KEYWORDS: usize = 48;
 
 /// A run that may become a case, as the store found it.
@@ -64,6 +65,10 @@ pub struct SelectionConfig {
     /// Task similarity (Sørensen–Dice over character bigrams of the
     /// normalised task) at or above which two runs are near-duplicates.
     pub duplicate_similarity: f64,
+    /// Least [`relevance`] of a run chosen only by full-text match.
+    pub min_relevance: f64,
+    /// Least share of the best candidate's relevance for such a run.
+    pub relative_relevance: f64,
 }
 
 impl Default for SelectionConfig {
@@ -71,6 +76,8 @@ impl Default for SelectionConfig {
         SelectionConfig {
             max_cases: DEFAULT_MAX_CASES,
             duplicate_similarity: DEFAULT_DUPLICATE_SIMILARITY,
+            min_relevance: 4.0,
+            relative_relevance: 0.35,
         }
     }
 }
@@ -167,38 +174,56 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x3040..=0x30FF | 0xAC00..=0xD7AF)
 }
 
-/// Keywords of a skill for the full-text query: its name parts first, then
-/// the most frequent words (≥ 3 letters, not stop words) of the description
-/// and body, and 3-character runs of Chinese text (the trigram index matches
-/// substrings of 3 characters or more). At most [`MAX_KEYWORDS`].
-pub fn skill_keywords(name: &str, description: &str, body: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// A keyword of a skill with its weight in the relevance score: name parts
+/// weigh 4, description words 2, body words 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Keyword {
+    /// Lower-case word, or 3 characters of Chinese text.
+    pub term: String,
+    /// Weight in [`relevance`].
+    pub weight: f64,
+}
+
+/// Keywords of a skill: its name parts first, then the most frequent words
+/// (≥ 3 letters, not stop words) of the description and body, and
+/// 3-character runs of Chinese text (the trigram index matches substrings of
+/// 3 characters or more). At most [`MAX_KEYWORDS`].
+pub fn skill_keywords(name: &str, description: &str, body: &str) -> Vec<Keyword> {
+    let mut out: Vec<Keyword> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for part in name.split(['-', '_', ' ']) {
         let p = part.to_lowercase();
         if p.chars().count() >= 3 && !STOPWORDS.contains(&p.as_str()) && seen.insert(p.clone()) {
-            out.push(p);
+            out.push(Keyword {
+                term: p,
+                weight: 4.0,
+            });
         }
     }
-    // Description words weigh 3, body words 1.
-    let mut freq: BTreeMap<String, usize> = BTreeMap::new();
-    for (text, weight) in [(description, 3usize), (body, 1usize)] {
+    // term -> (rank score, weight)
+    let mut freq: BTreeMap<String, (usize, f64)> = BTreeMap::new();
+    for (text, weight) in [(description, 2.0f64), (body, 1.0f64)] {
         let mut word = String::new();
         let mut cjk = String::new();
-        let flush_word = |word: &mut String, freq: &mut BTreeMap<String, usize>| {
+        let bump = |freq: &mut BTreeMap<String, (usize, f64)>, term: String| {
+            let e = freq.entry(term).or_insert((0, weight));
+            e.0 += weight as usize * 2;
+            e.1 = e.1.max(weight);
+        };
+        let flush_word = |word: &mut String, freq: &mut BTreeMap<String, (usize, f64)>| {
             let w = word.to_lowercase();
             if w.chars().count() >= 3
                 && !STOPWORDS.contains(&w.as_str())
                 && !w.chars().all(|c| c.is_ascii_digit())
             {
-                *freq.entry(w).or_default() += weight;
+                bump(freq, w);
             }
             word.clear();
         };
-        let flush_cjk = |cjk: &mut String, freq: &mut BTreeMap<String, usize>| {
+        let flush_cjk = |cjk: &mut String, freq: &mut BTreeMap<String, (usize, f64)>| {
             let chars: Vec<char> = cjk.chars().collect();
             for w in chars.windows(3) {
-                *freq.entry(w.iter().collect()).or_default() += weight;
+                bump(freq, w.iter().collect());
             }
             cjk.clear();
         };
@@ -217,17 +242,60 @@ pub fn skill_keywords(name: &str, description: &str, body: &str) -> Vec<String> 
         flush_word(&mut word, &mut freq);
         flush_cjk(&mut cjk, &mut freq);
     }
-    let mut ranked: Vec<(String, usize)> = freq.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    for (w, _) in ranked {
-        if out.len() >= MAX_KEYWORDS {
-            break;
+    let mut ranked: Vec<(String, (usize, f64))> = freq.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+    // Latin words and Chinese trigrams have separate budgets: Chinese text
+    // yields many trigrams, each seen rarely.
+    let (mut latin, mut cjk) = (0, 0);
+    for (term, (_, weight)) in ranked {
+        let is_cjk_term = term.chars().any(is_cjk);
+        let budget = if is_cjk_term { &mut cjk } else { &mut latin };
+        if *budget >= MAX_KEYWORDS {
+            continue;
         }
-        if seen.insert(w.clone()) {
-            out.push(w);
+        if seen.insert(term.clone()) {
+            *budget += 1;
+            out.push(Keyword { term, weight });
         }
     }
     out
+}
+
+/// Relevance of a run to a skill: the summed weight of the distinct keywords
+/// found in its task and tool names (Latin keywords as whole words, allowing
+/// a plural `s`; Chinese keywords as substrings), with the terms found.
+pub fn relevance(run: &Run, keywords: &[Keyword]) -> (f64, Vec<String>) {
+    let task = run.task.to_lowercase();
+    let mut words: BTreeSet<String> = BTreeSet::new();
+    let mut add_words = |text: &str| {
+        for w in text
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() || is_cjk(c))
+            .filter(|w| !w.is_empty())
+        {
+            words.insert(w.to_string());
+        }
+    };
+    add_words(&run.task);
+    for c in &run.tool_calls {
+        add_words(&c.name);
+    }
+    let mut score = 0.0;
+    let mut found = Vec::new();
+    for k in keywords {
+        let hit = if k.term.chars().any(is_cjk) {
+            task.contains(&k.term)
+        } else {
+            words.contains(&k.term)
+                || words.contains(&format!("{}s", k.term))
+                || k.term.strip_suffix('s').is_some_and(|t| words.contains(t))
+        };
+        if hit {
+            score += k.weight;
+            found.push(k.term.clone());
+        }
+    }
+    (score, found)
 }
 
 /// The task normalised for duplicate detection: lower case, every run of
@@ -296,36 +364,71 @@ fn recency_key(run: &Run) -> &str {
         .unwrap_or("")
 }
 
-/// Words of `keywords` found in the run's task or tool names (for the reason).
-fn matched_terms(run: &Run, keywords: &[String]) -> Vec<String> {
-    let mut hay = run.task.to_lowercase();
-    for c in &run.tool_calls {
-        hay.push(' ');
-        hay.push_str(&c.name.to_lowercase());
-    }
-    keywords
-        .iter()
-        .filter(|k| hay.contains(k.as_str()))
-        .take(6)
-        .cloned()
-        .collect()
-}
-
 /// Chooses the replay cases of a skill from `candidates` (SPEC §3.1).
 ///
 /// Order: pinned runs first, then runs whose skill hint is the skill, then
-/// full-text matches by bm25 rank; within each, by rank and then most recent
-/// first. A candidate whose task is a near-duplicate of an already chosen
+/// other runs by [`relevance`] (only those scoring at least
+/// `min_relevance` and `relative_relevance` × the best score); within each,
+/// by relevance, bm25 rank and then most recent first. A candidate whose task is a near-duplicate of an already chosen
 /// case is skipped (pinned runs never are), as is one whose tool calls are
 /// all `blocked` (pinned runs are kept but the reason says so). At most
 /// `max_cases` cases, plus any pinned runs beyond that.
 pub fn select_cases(
     candidates: &[Candidate],
     skill_name: &str,
-    keywords: &[String],
+    keywords: &[Keyword],
     policy: &Policy,
     cfg: &SelectionConfig,
 ) -> Selection {
+    // Keywords found in most candidates tell little (e.g. `file` when every
+    // run reads files): each keyword's weight is scaled by an inverse
+    // document frequency over the candidates, min(1, ln((N + 1) / df) / ln 3)
+    // (with at least 5 candidates).
+    let matched: Vec<(f64, Vec<String>)> = candidates
+        .iter()
+        .map(|c| relevance(&c.run, keywords))
+        .collect();
+    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, terms) in &matched {
+        for t in terms {
+            *df.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    let n = candidates.len() as f64;
+    let weight_of: BTreeMap<&str, f64> = keywords
+        .iter()
+        .map(|k| (k.term.as_str(), k.weight))
+        .collect();
+    let idf = |t: &str| -> f64 {
+        if n < 5.0 {
+            return 1.0; // too few candidates to tell common words from rare ones
+        }
+        let d = df.get(t).copied().unwrap_or(1).max(1) as f64;
+        (((n + 1.0) / d).ln() / 3f64.ln()).clamp(0.0, 1.0)
+    };
+    let scores: BTreeMap<&str, (f64, Vec<String>)> = candidates
+        .iter()
+        .zip(&matched)
+        .map(|(c, (_, terms))| {
+            let mut weighted: Vec<(f64, &String)> = terms
+                .iter()
+                .map(|t| {
+                    (
+                        weight_of.get(t.as_str()).copied().unwrap_or(0.0) * idf(t),
+                        t,
+                    )
+                })
+                .collect();
+            let score: f64 = weighted.iter().map(|(w, _)| w).sum();
+            // Most telling terms first, for the reason.
+            weighted.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(Ordering::Equal));
+            let terms = weighted.into_iter().map(|(_, t)| t.clone()).collect();
+            (c.run.id.as_str(), (score, terms))
+        })
+        .collect();
+    let score = |c: &Candidate| scores.get(c.run.id.as_str()).map_or(0.0, |s| s.0);
+    let best = candidates.iter().map(score).fold(0.0f64, f64::max);
+    let floor = cfg.min_relevance.max(cfg.relative_relevance * best);
     let tier = |c: &Candidate| -> u8 {
         if c.pinned {
             0
@@ -339,6 +442,7 @@ pub fn select_cases(
     order.sort_by(|a, b| {
         tier(a)
             .cmp(&tier(b))
+            .then_with(|| score(b).partial_cmp(&score(a)).unwrap_or(Ordering::Equal))
             .then_with(|| match (a.fts_rank, b.fts_rank) {
                 (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
                 (Some(_), None) => Ordering::Less,
@@ -354,6 +458,21 @@ pub fn select_cases(
     for c in order {
         let run = &c.run;
         let blocked = all_tools_blocked(run, policy);
+        let (rel, terms) = scores.get(run.id.as_str()).cloned().unwrap_or_default();
+        if tier(c) == 2 && rel < floor {
+            sel.skipped.push(SkippedRun {
+                run_id: run.id.clone(),
+                reason: format!(
+                    "not relevant enough: relevance {rel:.1} below {floor:.1}{}",
+                    if terms.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (matched only {})", terms.join(", "))
+                    }
+                ),
+            });
+            continue;
+        }
         if !c.pinned {
             if let Some(reason) = blocked {
                 sel.skipped.push(SkippedRun {
@@ -404,14 +523,11 @@ pub fn select_cases(
         if run.skill.as_deref() == Some(skill_name) {
             why.push(format!("the run used the published {skill_name} skill"));
         }
-        let terms = matched_terms(run, keywords);
-        if c.fts_rank.is_some() && !terms.is_empty() {
+        if !terms.is_empty() {
             why.push(format!(
-                "task or tools match the skill on: {}",
-                terms.join(", ")
+                "task or tools match the skill on {} (relevance {rel:.1})",
+                terms.iter().take(6).cloned().collect::<Vec<_>>().join(", ")
             ));
-        } else if c.fts_rank.is_some() {
-            why.push("task or tools match the skill's keywords".into());
         }
         if let Some(at) = run.accepted_at.as_deref() {
             why.push(format!("accepted {}", at.get(..10).unwrap_or(at)));
@@ -456,6 +572,73 @@ mod tests {
         }
     }
 
+    fn kw(terms: &[(&str, f64)]) -> Vec<Keyword> {
+        terms
+            .iter()
+            .map(|(t, w)| Keyword {
+                term: (*t).into(),
+                weight: *w,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn weakly_relevant_runs_are_left_out_with_their_score() {
+        let cands = vec![
+            cand(
+                run(
+                    "strong",
+                    "write the weekly status report",
+                    &[],
+                    None,
+                    "2026-01-01",
+                ),
+                Some(-3.0),
+                false,
+            ),
+            cand(
+                run(
+                    "weak",
+                    "post the offsite photos",
+                    &[("slack_post_message", "slack")],
+                    None,
+                    "2026-01-01",
+                ),
+                Some(-1.0),
+                false,
+            ),
+        ];
+        let keywords = kw(&[
+            ("weekly", 4.0),
+            ("status", 4.0),
+            ("report", 4.0),
+            ("post", 2.0),
+            ("reports", 2.0),
+        ]);
+        let sel = select_cases(
+            &cands,
+            "s",
+            &keywords,
+            &Policy::default(),
+            &SelectionConfig::default(),
+        );
+        assert_eq!(sel.cases.len(), 1);
+        assert!(
+            sel.cases[0]
+                .reason
+                .contains("weekly, status, report, reports (relevance 14.0)"),
+            "{}",
+            sel.cases[0].reason
+        );
+        assert!(
+            sel.skipped[0]
+                .reason
+                .contains("relevance 2.0 below 4.9 (matched only post)"),
+            "{}",
+            sel.skipped[0].reason
+        );
+    }
+
     fn cand(r: Run, rank: Option<f64>, pinned: bool) -> Candidate {
         Candidate {
             run: r,
@@ -494,10 +677,14 @@ mod tests {
             "Compile the weekly status report and email it",
             "Read status files. 编写每周状态报告",
         );
-        assert_eq!(&k[..3], &["weekly", "status", "report"]);
-        assert!(k.contains(&"email".to_string()));
-        assert!(k.contains(&"编写每".to_string()));
-        assert!(!k.contains(&"the".to_string()));
+        let terms: Vec<&str> = k.iter().map(|k| k.term.as_str()).collect();
+        assert_eq!(&terms[..3], &["weekly", "status", "report"]);
+        assert_eq!(k[0].weight, 4.0);
+        let email = k.iter().find(|k| k.term == "email").unwrap();
+        assert_eq!(email.weight, 2.0);
+        let cjk = k.iter().find(|k| k.term == "编写每").unwrap();
+        assert_eq!(cjk.weight, 1.0);
+        assert!(!terms.contains(&"the"));
     }
 
     #[test]
@@ -522,7 +709,7 @@ mod tests {
         let sel = select_cases(
             &cands,
             "wsr",
-            &["report".into()],
+            &kw(&[("report", 4.0)]),
             &Policy::default(),
             &SelectionConfig::default(),
         );
@@ -534,7 +721,11 @@ mod tests {
                 .contains("pinned by hand to wsr (false pass)")
         );
         assert!(sel.cases[1].reason.contains("used the published wsr skill"));
-        assert!(sel.cases[2].reason.contains("match the skill on: report"));
+        assert!(
+            sel.cases[2]
+                .reason
+                .contains("match the skill on report (relevance 4.0)")
+        );
     }
 
     #[test]
@@ -553,7 +744,7 @@ mod tests {
         let sel = select_cases(
             &cands,
             "s",
-            &[],
+            &kw(&[("drop", 4.0)]),
             &Policy::default(),
             &SelectionConfig::default(),
         );
@@ -612,7 +803,13 @@ mod tests {
             max_cases: 2,
             ..Default::default()
         };
-        let sel = select_cases(&cands, "s", &[], &Policy::default(), &cfg);
+        let keywords = kw(&[
+            ("status", 4.0),
+            ("report", 4.0),
+            ("receipts", 4.0),
+            ("offsite", 4.0),
+        ]);
+        let sel = select_cases(&cands, "s", &keywords, &Policy::default(), &cfg);
         let ids: Vec<&str> = sel.cases.iter().map(|c| c.run_id.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);
         assert!(
