@@ -1018,6 +1018,11 @@ mod tests {
         for cmd in [
             "rm -rf ./build",
             "rm -rf node_modules",
+            "rm -rf ~/.cache/pip",
+            "rm -rf $HOME/.npm/_cacache",
+            "rm -rf /tmp/work.",
+            "rm -rf .next",
+            "chmod +x ~/bin/tool",
             "rm -f /tmp/out.txt",
             "rm /",
             "chmod 644 README.md",
