@@ -1,0 +1,105 @@
+//! `skillgate serve` (reviewer web UI and HTTP API) and `skillgate token create`.
+
+use super::Ctx;
+use crate::Outcome;
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Subcommand};
+use skillgate_core::gate::GateConfig;
+use skillgate_web::{Role, WebConfig, generate_token, hash_token};
+use std::net::SocketAddr;
+
+/// `skillgate serve …`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. A non-loopback address is refused until an API
+    /// token exists (`skillgate token create`); on loopback without tokens the
+    /// server runs in local dev mode (everyone is admin).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+}
+
+/// `skillgate token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for the web UI and HTTP API; it is printed once and
+    /// only its SHA-256 hash is stored.
+    Create {
+        /// viewer, reviewer, publisher or admin.
+        #[arg(long)]
+        role: String,
+        /// Who or what the token is for (recorded as the actor in the audit log).
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Runs `skillgate serve`: the web UI and JSON API until Ctrl-C.
+pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
+    let store = ctx.store().await?;
+    let cfg = WebConfig {
+        addr: args.addr,
+        // The `[gate]` section is read by the governance commands; until it
+        // exposes a GateConfig the server uses the default (strict) phase.
+        gate: GateConfig::default(),
+    };
+    let context = || format!("skillgate serve --addr {}", args.addr);
+    let server = skillgate_web::bind(cfg, store)
+        .await
+        .with_context(context)?;
+    eprintln!(
+        "skillgate web UI on http://{}/ (Ctrl-C stops it){}",
+        server.local_addr(),
+        if server.dev_mode() {
+            "\nlocal dev mode: no API token exists, every request acts as admin; \
+             `skillgate token create --role admin --name NAME` turns sign-in on"
+        } else {
+            ""
+        }
+    );
+    server.run().await.with_context(context)?;
+    Ok(Outcome::Ok)
+}
+
+/// Runs `skillgate token …`.
+pub async fn token(ctx: &Ctx, cmd: TokenCommand) -> Result<Outcome> {
+    match cmd {
+        TokenCommand::Create { role, name } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow!("unknown role '{role}': use viewer, reviewer, publisher or admin")
+            })?;
+            let name = name.trim();
+            if name.is_empty() {
+                bail!("--name must not be blank: name the person or system the token is for");
+            }
+            let token = generate_token()
+                .map_err(|e| anyhow!("cannot read the OS random source to make a token: {e}"))?;
+            let store = ctx.store().await?;
+            let row = store
+                .create_api_token(name, role.as_str(), &hash_token(&token))
+                .await?;
+            let actor = std::env::var("USER").unwrap_or_else(|_| "cli".to_string());
+            store
+                .audit(
+                    &actor,
+                    "token.create",
+                    &row.id,
+                    &format!("{role} token for '{name}'"),
+                )
+                .await?;
+            if ctx.json {
+                crate::output::print_json(&serde_json::json!({
+                    "id": row.id, "name": row.name, "role": row.role,
+                    "created_at": row.created_at, "token": token,
+                }))?;
+            } else {
+                println!("{token}");
+                eprintln!(
+                    "token {} ({role}) for '{name}': shown only now, store it safely; \
+                     only its SHA-256 hash is kept",
+                    row.id
+                );
+            }
+            Ok(Outcome::Ok)
+        }
+    }
+}

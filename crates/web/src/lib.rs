@@ -1,0 +1,206 @@
+//! skillgate's reviewer web UI and HTTP JSON API (SPEC §8, issue 8).
+//!
+//! - Server-rendered pages (askama templates, htmx embedded, CSS embedded):
+//!   Skills page, draft page with review form and publish button, report page,
+//!   cases table and case detail, preservation diff, raw JSON, incidents and
+//!   kill switch, audit log.
+//! - A JSON API under `/api/` documented by the OpenAPI document served at
+//!   `/api/openapi.json`; errors are `{"error": {"code", "message"}}` with
+//!   stable codes.
+//! - UI strings in Fluent files for `en`, `zh-CN` and `zh-TW`, chosen by a
+//!   cookie (`sg_lang`) set by the language switcher, else `Accept-Language`.
+//! - Tokens with roles viewer < reviewer < publisher < admin; only their
+//!   SHA-256 hash is stored. Forms carry a double-submit CSRF token. On a
+//!   loopback address with no token configured, a local dev mode treats every
+//!   request as `admin` and says so in the header; [`serve`] refuses any
+//!   other address until a token exists.
+
+mod api;
+pub mod auth;
+mod error;
+pub mod i18n;
+mod pages;
+pub mod view;
+
+pub use auth::{Identity, Role, generate_token, hash_token};
+pub use error::{ApiError, ServeError};
+pub use pages::{CaseSort, render_report_page};
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use skillgate_core::gate::GateConfig;
+use skillgate_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// How `serve` runs.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Address to listen on (`127.0.0.1:8080` by default in the CLI).
+    pub addr: SocketAddr,
+    /// Publish-gate configuration (rollout phase, partial evidence).
+    pub gate: GateConfig,
+}
+
+/// Shared state of every handler. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    gate: GateConfig,
+    dev_mode_allowed: bool,
+}
+
+impl AppState {
+    /// State over `store`. `dev_mode_allowed`: whether, while no API token
+    /// exists, requests are treated as a local `admin` (only ever true on a
+    /// loopback address).
+    pub fn new(store: Store, gate: GateConfig, dev_mode_allowed: bool) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                gate,
+                dev_mode_allowed,
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The gate configuration.
+    pub fn gate(&self) -> &GateConfig {
+        &self.inner.gate
+    }
+
+    pub(crate) fn dev_mode_allowed(&self) -> bool {
+        self.inner.dev_mode_allowed
+    }
+}
+
+/// The embedded OpenAPI document served at `/api/openapi.json`.
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
+/// Every API route as `(METHOD, path)`, exactly as the router registers them
+/// (the router is built from the same table).
+pub fn api_routes() -> Vec<(&'static str, &'static str)> {
+    api::table()
+        .into_iter()
+        .map(|(method, path, _)| (method, path))
+        .collect()
+}
+
+/// The whole application: pages, assets and the JSON API, with security
+/// headers. Usable in tests with `tower::ServiceExt::oneshot`.
+pub fn router(state: AppState) -> Router {
+    let mut api_router = Router::new();
+    for (_, path, handler) in api::table() {
+        api_router = api_router.route(path, handler);
+    }
+    let api_router = api_router
+        .fallback(api::route_not_found)
+        .method_not_allowed_fallback(api::method_not_allowed);
+    pages::routes()
+        .merge(api_router)
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+}
+
+/// A bound, not yet running server (see [`bind`]).
+#[derive(Debug)]
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    addr: SocketAddr,
+    dev_mode: bool,
+    app: Router,
+}
+
+impl Server {
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Whether the server starts in local dev mode (loopback, no API token).
+    pub fn dev_mode(&self) -> bool {
+        self.dev_mode
+    }
+
+    /// Serves requests until Ctrl-C.
+    pub async fn run(self) -> Result<(), ServeError> {
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|source| ServeError::Serve { source })
+    }
+}
+
+/// Checks the configuration and binds `cfg.addr`.
+///
+/// Refuses a non-loopback address while no API token exists (create one with
+/// `skillgate token create --role admin --name NAME`). On loopback with no
+/// token, the server runs in local dev mode (everyone is `admin`, shown in
+/// the header) until a token is created.
+pub async fn bind(cfg: WebConfig, store: Store) -> Result<Server, ServeError> {
+    let loopback = cfg.addr.ip().is_loopback();
+    let tokens = store.count_api_tokens().await?;
+    if !loopback && tokens == 0 {
+        return Err(ServeError::NoAuthOnPublicAddress { addr: cfg.addr });
+    }
+    let listener = tokio::net::TcpListener::bind(cfg.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: cfg.addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+        addr: cfg.addr,
+        source,
+    })?;
+    if tokens == 0 {
+        tracing::warn!(
+            %addr,
+            "no API token exists: local dev mode, every request is admin; \
+             `skillgate token create --role admin --name NAME` turns sign-in on"
+        );
+    }
+    tracing::info!(%addr, "skillgate web UI listening");
+    Ok(Server {
+        listener,
+        addr,
+        dev_mode: tokens == 0,
+        app: router(AppState::new(store, cfg.gate, loopback)),
+    })
+}
+
+/// [`bind`]s and serves until Ctrl-C.
+pub async fn serve(cfg: WebConfig, store: Store) -> Result<(), ServeError> {
+    bind(cfg, store).await?.run().await
+}

@@ -1,0 +1,1774 @@
+//! Server-rendered pages (askama templates under `templates/`), the language
+//! switcher, sign-in, and the embedded assets.
+
+// Handlers answer early with a ready page (`Result<_, Response>`), as axum does.
+#![allow(clippy::result_large_err)]
+
+use crate::AppState;
+use crate::auth::{self, CSRF_COOKIE, Identity, LANG_COOKIE, Role, TOKEN_COOKIE, Who};
+use crate::error::ApiError;
+use crate::i18n::{Tr, negotiate};
+use crate::view::{
+    self, CaseDetail, FindingView, PreservationView, ReportView, fmt_delta, fmt_score, fmt_share,
+};
+use askama::Template;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use serde_json::Value;
+use skillgate_core::Locale;
+use skillgate_store::{NewReview, ReviewDecision, Severity, StoreError};
+
+const CSS: &str = include_str!("../assets/app.css");
+const HTMX: &str = include_str!("../assets/htmx.min.js");
+
+/// Most diff lines shown on the preservation page.
+const MAX_DIFF_LINES: usize = 4000;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/skills") }))
+        .route("/skills", get(skills_page))
+        .route("/drafts/{id}", get(draft_page))
+        .route("/drafts/{id}/review", post(review_form))
+        .route("/drafts/{id}/publish", post(publish_form))
+        .route("/drafts/{id}/preservation", get(preservation_page))
+        .route("/evals/{id}", get(report_page))
+        .route("/evals/{id}/cases/{n}", get(case_page))
+        .route("/evals/{id}/raw", get(raw_page))
+        .route("/admin", get(admin_page))
+        .route("/admin/incidents", post(incident_open_form))
+        .route("/admin/incidents/{id}/close", post(incident_close_form))
+        .route("/admin/killswitch", post(killswitch_form))
+        .route("/audit", get(audit_page))
+        .route("/login", get(login_page).post(login_form))
+        .route("/logout", post(logout_form))
+        .route("/lang/{tag}", get(switch_language))
+        .route("/assets/app.css", get(css))
+        .route("/assets/htmx.min.js", get(htmx))
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+async fn htmx() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        HTMX,
+    )
+        .into_response()
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A local path to return to: must start with one `/` (no other host).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/skills".to_string(),
+    }
+}
+
+/// A language link of the switcher.
+pub(crate) struct LangLink {
+    tag: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+/// Everything the page chrome needs: locale, who is asking, the CSRF token
+/// and the current URL (for the language switcher).
+pub(crate) struct Page {
+    tr: Tr,
+    identity: Option<Identity>,
+    csrf: String,
+    new_csrf: bool,
+    here_enc: String,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Page, Response> {
+        let headers = &parts.headers;
+        let locale = negotiate(
+            auth::cookie(headers, LANG_COOKIE),
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+        );
+        let tr = Tr::new(locale);
+        let (csrf, new_csrf) = match auth::cookie(headers, CSRF_COOKIE) {
+            Some(c) if c.len() >= 32 && c.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                (c.to_string(), false)
+            }
+            _ => (
+                auth::random_hex::<16>().map_err(|e| error_page(tr, ApiError::internal(e)))?,
+                true,
+            ),
+        };
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or("/skills".to_string(), |pq| pq.as_str().to_string());
+        let identity = match auth::identify(state, headers).await {
+            Ok(Who::Known(id)) => Some(id),
+            Ok(Who::Anonymous) => None,
+            Err(e) if e.code == "unauthenticated" => None,
+            Err(e) => return Err(error_page(tr, e)),
+        };
+        Ok(Page {
+            tr,
+            identity,
+            csrf,
+            new_csrf,
+            here_enc: url_encode(&here),
+        })
+    }
+}
+
+impl Page {
+    /// A translated message without arguments.
+    pub(crate) fn t<'a>(&self, id: &'a str) -> &'a str {
+        self.tr.t(id)
+    }
+
+    fn lang(&self) -> &'static str {
+        self.tr.locale().tag()
+    }
+
+    fn languages(&self) -> Vec<LangLink> {
+        Locale::ALL
+            .into_iter()
+            .map(|l| LangLink {
+                tag: l.tag(),
+                label: match l {
+                    Locale::En => "English",
+                    Locale::ZhCn => "简体中文",
+                    Locale::ZhTw => "繁體中文",
+                },
+                current: l == self.tr.locale(),
+            })
+            .collect()
+    }
+
+    fn dev_mode(&self) -> bool {
+        self.identity.as_ref().is_some_and(|i| i.dev_mode)
+    }
+
+    fn signed_in(&self) -> bool {
+        self.identity.as_ref().is_some_and(|i| !i.dev_mode)
+    }
+
+    fn user_name(&self) -> &str {
+        self.identity.as_ref().map_or("", |i| i.name.as_str())
+    }
+
+    fn role_label(&self) -> &'static str {
+        match self.identity.as_ref().map(|i| i.role) {
+            Some(Role::Viewer) => self.tr.t("role-viewer"),
+            Some(Role::Reviewer) => self.tr.t("role-reviewer"),
+            Some(Role::Publisher) => self.tr.t("role-publisher"),
+            Some(Role::Admin) => self.tr.t("role-admin"),
+            None => "",
+        }
+    }
+
+    fn has(&self, role: Role) -> bool {
+        self.identity.as_ref().is_some_and(|i| i.role >= role)
+    }
+
+    fn is_reviewer(&self) -> bool {
+        self.has(Role::Reviewer)
+    }
+
+    fn is_publisher(&self) -> bool {
+        self.has(Role::Publisher)
+    }
+
+    fn is_admin(&self) -> bool {
+        self.has(Role::Admin)
+    }
+
+    /// The identity, or the sign-in redirect / a 403 page when it lacks `role`.
+    fn user(&self, role: Role) -> Result<&Identity, Response> {
+        let Some(id) = &self.identity else {
+            return Err(Redirect::to(&format!("/login?next={}", self.here_enc)).into_response());
+        };
+        id.require(role).map_err(|e| self.error(e))?;
+        Ok(id)
+    }
+
+    /// Renders a template, setting the CSRF cookie when it is new.
+    fn render(&self, status: StatusCode, tpl: &impl Template) -> Response {
+        match tpl.render() {
+            Ok(html) => {
+                let mut resp = (status, Html(html)).into_response();
+                self.add_cookie(&mut resp);
+                resp
+            }
+            Err(e) => error_page(self.tr, ApiError::internal(e)),
+        }
+    }
+
+    fn add_cookie(&self, resp: &mut Response) {
+        if self.new_csrf
+            && let Ok(v) = HeaderValue::from_str(&format!(
+                "{CSRF_COOKIE}={}; Path=/; SameSite=Strict; HttpOnly",
+                self.csrf
+            ))
+        {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+
+    /// An error page for `e`.
+    fn error(&self, e: ApiError) -> Response {
+        let mut resp = error_page(self.tr, e);
+        self.add_cookie(&mut resp);
+        resp
+    }
+
+    fn check_csrf(&self, headers: &HeaderMap, form_value: &str) -> Result<(), Response> {
+        auth::check_csrf(headers, form_value).map_err(|e| self.error(e))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTpl<'a> {
+    p: &'a Page,
+    title: &'a str,
+    code: &'a str,
+    message: &'a str,
+}
+
+fn error_page(tr: Tr, e: ApiError) -> Response {
+    let page = Page {
+        tr,
+        identity: None,
+        csrf: String::new(),
+        new_csrf: false,
+        here_enc: String::new(),
+    };
+    let title = match e.status {
+        StatusCode::NOT_FOUND => tr.t("error-not-found"),
+        StatusCode::FORBIDDEN => tr.t("error-forbidden"),
+        StatusCode::UNAUTHORIZED => tr.t("error-unauthenticated"),
+        s if s.is_client_error() => tr.t("error-request"),
+        _ => tr.t("error-internal"),
+    };
+    let tpl = ErrorTpl {
+        p: &page,
+        title,
+        code: e.code,
+        message: &e.message,
+    };
+    match tpl.render() {
+        Ok(html) => (e.status, Html(html)).into_response(),
+        Err(_) => e.into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- Skills page
+
+struct VersionItem {
+    version: i64,
+    created_at: String,
+    from_draft: String,
+}
+
+struct SkillItem {
+    name: String,
+    description: String,
+    latest_version: i64,
+    open_drafts: i64,
+    versions: Vec<VersionItem>,
+}
+
+struct DraftItem {
+    id: String,
+    skill: String,
+    description: String,
+    status: String,
+    status_label: &'static str,
+    eval_status: String,
+    eval_label: &'static str,
+    confidence: String,
+    confidence_label: &'static str,
+    delta: String,
+    delta_class: &'static str,
+    created_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "skills.html")]
+struct SkillsTpl<'a> {
+    p: &'a Page,
+    skills: Vec<SkillItem>,
+    drafts: Vec<DraftItem>,
+    show_all: bool,
+}
+
+#[derive(Deserialize)]
+struct SkillsQuery {
+    all: Option<String>,
+}
+
+fn status_label(tr: &Tr, status: &str) -> &'static str {
+    match status {
+        "submitted" => tr.t("draft-status-submitted"),
+        "evaluated" => tr.t("draft-status-evaluated"),
+        "approved" => tr.t("draft-status-approved"),
+        "rejected" => tr.t("draft-status-rejected"),
+        "published" => tr.t("draft-status-published"),
+        _ => tr.t("unknown"),
+    }
+}
+
+fn eval_label(tr: &Tr, status: &str) -> &'static str {
+    match status {
+        "passed" => tr.t("eval-status-passed"),
+        "failed" => tr.t("eval-status-failed"),
+        "partial" => tr.t("eval-status-partial"),
+        "replay_error" => tr.t("eval-status-replay_error"),
+        "skipped_provider_unavailable" => tr.t("eval-status-skipped_provider_unavailable"),
+        "queued" => tr.t("eval-status-queued"),
+        "running" => tr.t("eval-status-running"),
+        "" => tr.t("eval-status-none"),
+        _ => tr.t("unknown"),
+    }
+}
+
+fn confidence_label(tr: &Tr, level: &str) -> &'static str {
+    match level {
+        "high" => tr.t("confidence-high"),
+        "medium" => tr.t("confidence-medium"),
+        "low" => tr.t("confidence-low"),
+        _ => "—",
+    }
+}
+
+fn verdict_label(tr: &Tr, verdict: &str) -> &'static str {
+    match verdict {
+        "improved" => tr.t("case-improved"),
+        "regressed" => tr.t("case-regressed"),
+        "unchanged" => tr.t("case-unchanged"),
+        "" => "—",
+        _ => tr.t("unknown"),
+    }
+}
+
+fn mode_label(tr: &Tr, mode: &str) -> &'static str {
+    match mode {
+        "executed" => tr.t("mode-executed"),
+        "surrogate" => tr.t("mode-surrogate"),
+        "blocked" => tr.t("mode-blocked"),
+        _ => tr.t("unknown"),
+    }
+}
+
+fn delta_class(delta: Option<f64>) -> &'static str {
+    match delta {
+        Some(d) if d > 0.05 => "pos",
+        Some(d) if d < -0.05 => "neg",
+        Some(_) => "flat",
+        None => "",
+    }
+}
+
+fn parse_json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+async fn skills_page(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<SkillsQuery>,
+) -> Response {
+    if let Err(r) = page.user(Role::Viewer) {
+        return r;
+    }
+    let show_all = q.all.is_some();
+    match skills_data(&state, &page.tr, show_all).await {
+        Ok((skills, drafts)) => page.render(
+            StatusCode::OK,
+            &SkillsTpl {
+                p: &page,
+                skills,
+                drafts,
+                show_all,
+            },
+        ),
+        Err(e) => page.error(e),
+    }
+}
+
+async fn skills_data(
+    state: &AppState,
+    tr: &Tr,
+    show_all: bool,
+) -> Result<(Vec<SkillItem>, Vec<DraftItem>), ApiError> {
+    let store = state.store();
+    let mut skills = Vec::new();
+    for s in store.list_skills().await? {
+        let mut versions: Vec<VersionItem> = store
+            .skill_versions(&s.name)
+            .await?
+            .into_iter()
+            .map(|v| VersionItem {
+                version: v.version,
+                created_at: v.created_at,
+                from_draft: v.source_draft_id.unwrap_or_default(),
+            })
+            .collect();
+        versions.reverse();
+        skills.push(SkillItem {
+            name: s.name,
+            description: s.description,
+            latest_version: s.latest_version,
+            open_drafts: s.open_drafts,
+            versions,
+        });
+    }
+    let latest = store.web_latest_evals().await?;
+    let drafts = store
+        .list_drafts()
+        .await?
+        .into_iter()
+        .filter(|d| show_all || !matches!(d.status.as_str(), "published" | "rejected"))
+        .map(|d| {
+            let eval = latest.iter().find(|e| e.draft_id == d.id);
+            let report = eval.and_then(|e| e.report.as_deref()).map(parse_json);
+            let summary = report
+                .as_ref()
+                .map(|r| ReportView::from_json(r, eval.map_or("", |e| e.status.as_str())));
+            let eval_status = summary
+                .as_ref()
+                .map(|s| s.status.clone())
+                .or_else(|| eval.map(|e| e.status.clone()))
+                .unwrap_or_default();
+            let confidence = summary
+                .as_ref()
+                .and_then(|s| s.confidence.clone())
+                .unwrap_or_default();
+            let delta = summary.as_ref().and_then(|s| s.score_delta);
+            DraftItem {
+                status_label: status_label(tr, &d.status),
+                eval_label: eval_label(tr, &eval_status),
+                confidence_label: confidence_label(tr, &confidence),
+                delta: fmt_delta(delta),
+                delta_class: delta_class(delta),
+                id: d.id,
+                skill: d.skill_name,
+                description: d.description,
+                status: d.status,
+                eval_status,
+                confidence,
+                created_at: d.created_at,
+            }
+        })
+        .collect();
+    Ok((skills, drafts))
+}
+
+// ---------------------------------------------------------------- Draft page
+
+struct GateErrorItem {
+    rule: String,
+    meaning: String,
+    fix: String,
+    enforced: bool,
+}
+
+struct ReviewItem {
+    decision: String,
+    decision_label: &'static str,
+    reviewer: String,
+    rationale: String,
+    created_at: String,
+    current: bool,
+}
+
+struct EvalItem {
+    id: String,
+    status: String,
+    status_label: &'static str,
+    mode: String,
+    created_at: String,
+    has_report: bool,
+}
+
+struct DecisionItem {
+    outcome: String,
+    actor: String,
+    created_at: String,
+    failures: usize,
+}
+
+/// What the last form post on the draft page did.
+struct Notice {
+    class: &'static str,
+    text: String,
+    errors: Vec<GateErrorItem>,
+}
+
+#[derive(Template)]
+#[template(path = "draft.html")]
+struct DraftTpl<'a> {
+    p: &'a Page,
+    id: String,
+    skill: String,
+    description: String,
+    status: String,
+    status_label: &'static str,
+    revises: bool,
+    created_at: String,
+    latest_eval: Option<String>,
+    summary_status: String,
+    summary_label: &'static str,
+    summary_confidence: &'static str,
+    summary_delta: String,
+    summary_delta_class: &'static str,
+    evals: Vec<EvalItem>,
+    safety_status: String,
+    safety_findings: Vec<FindingView>,
+    preservation_status: String,
+    gate_allowed: bool,
+    gate_phase: String,
+    gate_errors: Vec<GateErrorItem>,
+    gate_unavailable: String,
+    reviews: Vec<ReviewItem>,
+    decisions: Vec<DecisionItem>,
+    notice: Option<Notice>,
+    rationale: String,
+    published: bool,
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+fn gate_items(failures: &[skillgate_core::gate::GateFailure]) -> Vec<GateErrorItem> {
+    failures
+        .iter()
+        .map(|f| GateErrorItem {
+            rule: f.rule.clone(),
+            meaning: f.meaning.clone(),
+            fix: f.fix.clone(),
+            enforced: f.enforced,
+        })
+        .collect()
+}
+
+async fn draft_tpl<'a>(
+    state: &AppState,
+    p: &'a Page,
+    id: &str,
+    notice: Option<Notice>,
+    rationale: String,
+) -> Result<DraftTpl<'a>, ApiError> {
+    let store = state.store();
+    let tr = &p.tr;
+    let draft = store.get_draft(id).await?;
+    let evals = store.web_evals_of_draft(id).await?;
+    let latest = evals.iter().find(|e| e.report.is_some());
+    let summary = latest
+        .map(|e| ReportView::from_json(&parse_json(e.report.as_deref().unwrap_or("")), &e.status));
+    let (safety_status, safety_findings) = draft
+        .safety_report
+        .as_deref()
+        .map(|s| view::safety_findings(&parse_json(s)))
+        .unwrap_or_default();
+    let preservation_status = draft
+        .preservation_report
+        .as_deref()
+        .map(|s| PreservationView::from_json(&parse_json(s)).status)
+        .unwrap_or_default();
+    let (gate_allowed, gate_phase, gate_errors, gate_unavailable) =
+        match store.gate_reading(id, state.gate()).await {
+            Ok(g) => (
+                g.verdict.allowed,
+                g.verdict.phase.as_str().to_string(),
+                gate_items(&g.verdict.failures),
+                String::new(),
+            ),
+            Err(e) => (false, String::new(), Vec::new(), ApiError::from(e).message),
+        };
+    let reviews = store
+        .reviews(id)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|r| ReviewItem {
+            decision_label: if r.decision == "approve" {
+                tr.t("review-approved")
+            } else {
+                tr.t("review-rejected")
+            },
+            current: r.superseded_by.is_none(),
+            decision: r.decision,
+            reviewer: r.reviewer,
+            rationale: r.rationale.unwrap_or_default(),
+            created_at: r.created_at,
+        })
+        .collect();
+    let decisions = store
+        .publish_decisions(id)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|d| DecisionItem {
+            failures: serde_json::from_str::<Vec<Value>>(&d.failures).map_or(0, |v| v.len()),
+            outcome: d.outcome,
+            actor: d.actor,
+            created_at: d.created_at,
+        })
+        .collect();
+    let summary_status = summary
+        .as_ref()
+        .map(|s| s.status.clone())
+        .unwrap_or_default();
+    let summary_delta = summary.as_ref().and_then(|s| s.score_delta);
+    Ok(DraftTpl {
+        p,
+        status_label: status_label(tr, &draft.status),
+        published: draft.status == "published",
+        revises: draft.revises_version_id.is_some(),
+        id: draft.id,
+        skill: draft.skill_name,
+        description: draft.description,
+        status: draft.status,
+        created_at: draft.created_at,
+        latest_eval: latest.map(|e| e.eval_id.clone()),
+        summary_label: eval_label(tr, &summary_status),
+        summary_status,
+        summary_confidence: confidence_label(
+            tr,
+            summary
+                .as_ref()
+                .and_then(|s| s.confidence.as_deref())
+                .unwrap_or(""),
+        ),
+        summary_delta: fmt_delta(summary_delta),
+        summary_delta_class: delta_class(summary_delta),
+        evals: evals
+            .iter()
+            .map(|e| EvalItem {
+                id: e.eval_id.clone(),
+                status_label: eval_label(tr, &e.status),
+                status: e.status.clone(),
+                mode: e.mode.clone(),
+                created_at: e.created_at.clone(),
+                has_report: e.report.is_some(),
+            })
+            .collect(),
+        safety_status,
+        safety_findings,
+        preservation_status,
+        gate_allowed,
+        gate_phase,
+        gate_errors,
+        gate_unavailable,
+        reviews,
+        decisions,
+        notice,
+        rationale,
+    })
+}
+
+async fn draft_page(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    if let Err(r) = page.user(Role::Viewer) {
+        return r;
+    }
+    let notice = match q.done.as_deref() {
+        Some("reviewed") => Some(Notice {
+            class: "ok",
+            text: page.t("notice-reviewed").to_string(),
+            errors: Vec::new(),
+        }),
+        Some("published") => Some(Notice {
+            class: "ok",
+            text: page.t("notice-published").to_string(),
+            errors: Vec::new(),
+        }),
+        _ => None,
+    };
+    match draft_tpl(&state, &page, &id, notice, String::new()).await {
+        Ok(tpl) => page.render(StatusCode::OK, &tpl),
+        Err(e) => page.error(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReviewFormData {
+    csrf: String,
+    decision: String,
+    #[serde(default)]
+    rationale: String,
+}
+
+async fn review_form(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<ReviewFormData>,
+) -> Response {
+    let who = match page.user(Role::Reviewer) {
+        Ok(w) => w.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let decision = match form.decision.as_str() {
+        "approve" => ReviewDecision::Approve,
+        "reject" => ReviewDecision::Reject,
+        other => {
+            return page.error(ApiError::bad_request(format!(
+                "decision must be approve or reject, not '{other}'"
+            )));
+        }
+    };
+    let rationale = Some(form.rationale.trim().to_string()).filter(|r| !r.is_empty());
+    let review = NewReview {
+        draft_id: id.clone(),
+        decision,
+        rationale,
+        reviewer: who.name.clone(),
+    };
+    match state.store().record_review(&review).await {
+        Ok(_) => {
+            Redirect::to(&format!("/drafts/{}?done=reviewed", url_encode(&id))).into_response()
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status == StatusCode::NOT_FOUND {
+                return page.error(e);
+            }
+            let notice = Notice {
+                class: "bad",
+                text: e.message,
+                errors: Vec::new(),
+            };
+            match draft_tpl(&state, &page, &id, Some(notice), form.rationale).await {
+                Ok(tpl) => page.render(StatusCode::UNPROCESSABLE_ENTITY, &tpl),
+                Err(e) => page.error(e),
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    csrf: String,
+}
+
+async fn publish_form(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let who = match page.user(Role::Publisher) {
+        Ok(w) => w.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let notice = match state
+        .store()
+        .publish_draft(&id, state.gate(), &who.name)
+        .await
+    {
+        Ok(outcome) if outcome.version.is_some() => {
+            return Redirect::to(&format!("/drafts/{}?done=published", url_encode(&id)))
+                .into_response();
+        }
+        Ok(outcome) => Notice {
+            class: "bad",
+            text: page.tr.args(
+                "notice-publish-refused",
+                &[("count", outcome.verdict.blocking().count().into())],
+            ),
+            errors: gate_items(&outcome.verdict.failures),
+        },
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status == StatusCode::NOT_FOUND {
+                return page.error(e);
+            }
+            Notice {
+                class: "bad",
+                text: e.message,
+                errors: Vec::new(),
+            }
+        }
+    };
+    match draft_tpl(&state, &page, &id, Some(notice), String::new()).await {
+        Ok(tpl) => page.render(StatusCode::CONFLICT, &tpl),
+        Err(e) => page.error(e),
+    }
+}
+
+// ---------------------------------------------------------------- Report page
+
+struct CaseRowView {
+    index: usize,
+    number: usize,
+    id: String,
+    task: String,
+    verdict: String,
+    verdict_label: &'static str,
+    baseline: String,
+    candidate: String,
+    delta: String,
+    delta_class: &'static str,
+    why: String,
+}
+
+struct CoverageRow {
+    key: &'static str,
+    label: &'static str,
+    value: f64,
+    percent: String,
+    explanation: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportTpl<'a> {
+    p: &'a Page,
+    eval_id: &'a str,
+    draft_id: &'a str,
+    skill: &'a str,
+    status: String,
+    status_label: &'static str,
+    verdict: &'static str,
+    counts: String,
+    confidence_sentence: String,
+    heuristic: bool,
+    baseline: String,
+    candidate: String,
+    delta: String,
+    delta_class: &'static str,
+    interval: String,
+    improved: String,
+    regressed: String,
+    unchanged: String,
+    coverage: Vec<CoverageRow>,
+    confidence: String,
+    confidence_label: &'static str,
+    confidence_rule: String,
+    confidence_reasons: Vec<String>,
+    meta: Vec<(&'static str, String)>,
+    cases: Vec<CaseRowView>,
+    cases_title: String,
+    sort_delta: bool,
+    descending: bool,
+    has_preservation: bool,
+}
+
+fn verdict_sentence(tr: &Tr, status: &str) -> &'static str {
+    match status {
+        "passed" => tr.t("verdict-passed"),
+        "failed" => tr.t("verdict-failed"),
+        "partial" => tr.t("verdict-partial"),
+        "replay_error" => tr.t("verdict-replay_error"),
+        "skipped_provider_unavailable" => tr.t("verdict-skipped_provider_unavailable"),
+        "queued" | "running" => tr.t("verdict-pending"),
+        _ => tr.t("verdict-unknown"),
+    }
+}
+
+/// How the report page sorts its cases table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaseSort {
+    /// Sort by delta (else by position).
+    pub by_delta: bool,
+    /// Largest first.
+    pub descending: bool,
+}
+
+#[derive(Deserialize)]
+struct SortQuery {
+    sort: Option<String>,
+    order: Option<String>,
+}
+
+impl SortQuery {
+    fn sort(&self) -> CaseSort {
+        CaseSort {
+            by_delta: self.sort.as_deref() == Some("delta"),
+            descending: self.order.as_deref() == Some("desc"),
+        }
+    }
+}
+
+fn report_tpl<'a>(
+    p: &'a Page,
+    report: &Value,
+    row_status: &str,
+    ids: (&'a str, &'a str, &'a str),
+    sort: CaseSort,
+) -> ReportTpl<'a> {
+    let (eval_id, draft_id, skill) = ids;
+    let tr = &p.tr;
+    let mut v = ReportView::from_json(report, row_status);
+    v.sort_cases(sort.by_delta, sort.descending);
+    let count_text = |n: Option<i64>| n.map_or("—".to_string(), |n| n.to_string());
+    let counts = tr.args(
+        "verdict-counts",
+        &[
+            ("improved", v.improved.unwrap_or(0).into()),
+            ("regressed", v.regressed.unwrap_or(0).into()),
+            ("unchanged", v.unchanged.unwrap_or(0).into()),
+            ("total", v.total_cases().into()),
+        ],
+    );
+    let confidence = v.confidence.clone().unwrap_or_default();
+    let confidence_sentence = match confidence.as_str() {
+        "high" => tr.t("confidence-sentence-high").to_string(),
+        "medium" => tr.t("confidence-sentence-medium").to_string(),
+        "low" => tr.t("confidence-sentence-low").to_string(),
+        _ => tr.t("confidence-sentence-none").to_string(),
+    };
+    let coverage = [
+        (
+            "executed",
+            tr.t("coverage-executed"),
+            v.execution_coverage,
+            tr.t("coverage-executed-help"),
+        ),
+        (
+            "surrogate",
+            tr.t("coverage-surrogate"),
+            v.surrogate_coverage,
+            tr.t("coverage-surrogate-help"),
+        ),
+        (
+            "blocked",
+            tr.t("coverage-blocked"),
+            v.blocked_coverage,
+            tr.t("coverage-blocked-help"),
+        ),
+    ]
+    .into_iter()
+    .map(|(key, label, value, explanation)| CoverageRow {
+        key,
+        label,
+        value: value.unwrap_or(0.0).clamp(0.0, 1.0),
+        percent: fmt_share(value),
+        explanation,
+    })
+    .collect();
+    let interval = v.delta_interval.map_or(String::new(), |(lo, hi)| {
+        tr.args(
+            "delta-interval",
+            &[
+                ("low", fmt_delta(Some(lo)).into()),
+                ("high", fmt_delta(Some(hi)).into()),
+            ],
+        )
+    });
+    let mut meta = Vec::new();
+    for (key, value) in [
+        ("meta-mode", Some(v.mode.clone()).filter(|m| !m.is_empty())),
+        ("meta-provider", v.provider.clone()),
+        ("meta-model", v.model.clone()),
+        ("meta-locale", v.locale.clone()),
+        ("meta-replay-cases", v.replay_cases.map(|n| n.to_string())),
+        ("meta-usage", v.usage.clone()),
+        ("meta-timings", v.timings.clone()),
+    ] {
+        if let Some(value) = value {
+            meta.push((tr.t(key), value));
+        }
+    }
+    let cases_title = tr.args("cases-count", &[("count", v.cases.len().into())]);
+    let cases = v
+        .cases
+        .iter()
+        .map(|c| CaseRowView {
+            index: c.index,
+            number: c.index + 1,
+            id: c.id.clone(),
+            task: c.task.clone(),
+            verdict: c.verdict.clone(),
+            verdict_label: verdict_label(tr, &c.verdict),
+            baseline: fmt_score(c.baseline),
+            candidate: fmt_score(c.candidate),
+            delta: fmt_delta(c.delta),
+            delta_class: delta_class(c.delta),
+            why: c.why.clone(),
+        })
+        .collect();
+    ReportTpl {
+        p,
+        eval_id,
+        draft_id,
+        skill,
+        status_label: eval_label(tr, &v.status),
+        verdict: verdict_sentence(tr, &v.status),
+        heuristic: v.mode == "heuristic",
+        counts,
+        confidence_sentence,
+        baseline: fmt_score(v.baseline_average),
+        candidate: fmt_score(v.candidate_average),
+        delta: fmt_delta(v.score_delta),
+        delta_class: delta_class(v.score_delta),
+        interval,
+        improved: count_text(v.improved),
+        regressed: count_text(v.regressed),
+        unchanged: count_text(v.unchanged),
+        coverage,
+        confidence_label: confidence_label(tr, &confidence),
+        confidence,
+        confidence_rule: v.confidence_rule.clone().unwrap_or_default(),
+        confidence_reasons: v.confidence_reasons.clone(),
+        meta,
+        cases,
+        cases_title,
+        sort_delta: sort.by_delta,
+        descending: sort.descending,
+        has_preservation: v.has_preservation,
+        status: v.status,
+    }
+}
+
+/// Renders the report page for an EvalReport document, as the server does,
+/// without a request (used by the benchmark).
+pub fn render_report_page(
+    report: &Value,
+    eval_id: &str,
+    draft_id: &str,
+    skill: &str,
+    locale: Locale,
+    sort: CaseSort,
+) -> Result<String, askama::Error> {
+    let page = Page {
+        tr: Tr::new(locale),
+        identity: Some(Identity {
+            name: "bench".into(),
+            role: Role::Viewer,
+            dev_mode: false,
+        }),
+        csrf: String::new(),
+        new_csrf: false,
+        here_enc: url_encode(&format!("/evals/{eval_id}")),
+    };
+    report_tpl(&page, report, "", (eval_id, draft_id, skill), sort).render()
+}
+
+/// The eval, its report document (with case reports filled in from separate
+/// `case` documents when the report has none inline), and the draft's skill.
+async fn load_report(
+    state: &AppState,
+    eval_id: &str,
+) -> Result<(skillgate_store::EvalWithReport, Value, String), ApiError> {
+    let store = state.store();
+    let eval = store.web_eval(eval_id).await?;
+    let mut report = match eval.report.as_deref() {
+        Some(body) => serde_json::from_str::<Value>(body).map_err(|e| {
+            ApiError::internal(StoreError::Corrupt {
+                what: format!("eval report of {eval_id}"),
+                reason: e.to_string(),
+            })
+        })?,
+        None => Value::Object(Default::default()),
+    };
+    if view::case_list(&report).is_empty() {
+        let docs = store.web_case_reports(eval_id).await?;
+        if !docs.is_empty()
+            && let Some(obj) = report.as_object_mut()
+        {
+            let cases: Vec<Value> = docs.iter().map(|d| parse_json(&d.body)).collect();
+            obj.insert("case_reports".into(), Value::Array(cases));
+        }
+    }
+    let skill = store.get_draft(&eval.draft_id).await?.skill_name;
+    Ok((eval, report, skill))
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Query(q): Query<SortQuery>,
+) -> Response {
+    if let Err(r) = page.user(Role::Viewer) {
+        return r;
+    }
+    match load_report(&state, &id).await {
+        Ok((eval, report, skill)) => {
+            let tpl = report_tpl(
+                &page,
+                &report,
+                &eval.status,
+                (&eval.eval_id, &eval.draft_id, &skill),
+                q.sort(),
+            );
+            page.render(StatusCode::OK, &tpl)
+        }
+        Err(e) => page.error(e),
+    }
+}
+
+// ---------------------------------------------------------------- Case detail
+
+struct TrialItem {
+    number: usize,
+    score: String,
+    passed: Option<bool>,
+    error: String,
+    grades: Vec<(String, String, String)>,
+    messages: Vec<(String, String)>,
+    tool_calls: Vec<ToolItem>,
+    final_answer: String,
+}
+
+struct ToolItem {
+    name: String,
+    mode: String,
+    mode_label: &'static str,
+    rule: String,
+    reason: String,
+    arguments: String,
+    result: String,
+    side_effect: String,
+}
+
+struct ArmItem {
+    arm: String,
+    label: &'static str,
+    mean: String,
+    pass_at_k: String,
+    pass_pow_k: String,
+    trigger_rate: String,
+    trials: Vec<TrialItem>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CaseTpl<'a> {
+    p: &'a Page,
+    eval_id: &'a str,
+    number: usize,
+    id: String,
+    task: String,
+    why: String,
+    verdict: String,
+    verdict_label: &'static str,
+    delta: String,
+    delta_class: &'static str,
+    arms: Vec<ArmItem>,
+}
+
+async fn case_page(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, n)): Path<(String, String)>,
+) -> Response {
+    if let Err(r) = page.user(Role::Viewer) {
+        return r;
+    }
+    let (_, report, _) = match load_report(&state, &id).await {
+        Ok(x) => x,
+        Err(e) => return page.error(e),
+    };
+    let cases = view::case_list(&report);
+    let Some((index, case)) = n
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| cases.get(i).map(|c| (i, c)))
+    else {
+        return page.error(ApiError::not_found(
+            "case_not_found",
+            format!(
+                "eval {id} has no case {n}; the report lists {} cases, numbered from 0",
+                cases.len()
+            ),
+        ));
+    };
+    let tr = &page.tr;
+    let d = CaseDetail::from_json(index, case);
+    let arms = d
+        .arms
+        .iter()
+        .map(|a| ArmItem {
+            label: if a.arm == "baseline" {
+                tr.t("arm-baseline")
+            } else {
+                tr.t("arm-candidate")
+            },
+            arm: a.arm.clone(),
+            mean: fmt_score(a.mean),
+            pass_at_k: fmt_score(a.pass_at_k),
+            pass_pow_k: fmt_score(a.pass_pow_k),
+            trigger_rate: fmt_share(a.trigger_rate),
+            trials: a
+                .trials
+                .iter()
+                .map(|t| TrialItem {
+                    number: t.number,
+                    score: fmt_score(t.score),
+                    passed: t.passed,
+                    error: t.error.clone().unwrap_or_default(),
+                    grades: t
+                        .grades
+                        .iter()
+                        .map(|g| (g.grader.clone(), fmt_score(g.score), g.explanation.clone()))
+                        .collect(),
+                    messages: t
+                        .messages
+                        .iter()
+                        .map(|m| (m.role.clone(), m.content.clone()))
+                        .collect(),
+                    tool_calls: t
+                        .tool_calls
+                        .iter()
+                        .map(|c| ToolItem {
+                            name: c.name.clone(),
+                            mode_label: mode_label(tr, &c.mode),
+                            mode: c.mode.clone(),
+                            rule: c.rule.clone(),
+                            reason: c.reason.clone(),
+                            arguments: c.arguments.clone(),
+                            result: c.result.clone(),
+                            side_effect: c.side_effect.clone().unwrap_or_default(),
+                        })
+                        .collect(),
+                    final_answer: t.final_answer.clone().unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect();
+    let tpl = CaseTpl {
+        p: &page,
+        eval_id: &id,
+        number: index + 1,
+        id: d.row.id.clone(),
+        task: d.row.task.clone(),
+        why: d.row.why.clone(),
+        verdict_label: verdict_label(tr, &d.row.verdict),
+        verdict: d.row.verdict.clone(),
+        delta: fmt_delta(d.row.delta),
+        delta_class: delta_class(d.row.delta),
+        arms,
+    };
+    page.render(StatusCode::OK, &tpl)
+}
+
+// ---------------------------------------------------------------- Raw JSON
+
+#[derive(Template)]
+#[template(path = "raw.html")]
+struct RawTpl<'a> {
+    p: &'a Page,
+    eval_id: &'a str,
+    json: String,
+}
+
+async fn raw_page(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    // The runbook restricts raw case reports; viewers see the summary pages only.
+    if let Err(r) = page.user(Role::Reviewer) {
+        return r;
+    }
+    match load_report(&state, &id).await {
+        Ok((_, report, _)) => page.render(
+            StatusCode::OK,
+            &RawTpl {
+                p: &page,
+                eval_id: &id,
+                json: view::pretty(&report),
+            },
+        ),
+        Err(e) => page.error(e),
+    }
+}
+
+// ---------------------------------------------------------------- Preservation
+
+struct DiffLine {
+    class: &'static str,
+    sign: &'static str,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "preservation.html")]
+struct PreservationTpl<'a> {
+    p: &'a Page,
+    draft_id: &'a str,
+    skill: String,
+    report: Option<PreservationView>,
+    status_label: &'static str,
+    diff: Vec<DiffLine>,
+    diff_truncated: bool,
+    has_published: bool,
+}
+
+fn skill_md(files: &[skillgate_store::SkillFile]) -> String {
+    files
+        .iter()
+        .find(|f| f.path == "SKILL.md")
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .unwrap_or_default()
+}
+
+async fn preservation_page(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = page.user(Role::Viewer) {
+        return r;
+    }
+    let store = state.store();
+    let result: Result<PreservationTpl<'_>, ApiError> = async {
+        let draft = store.get_draft(&id).await?;
+        let report = draft
+            .preservation_report
+            .as_deref()
+            .map(|s| PreservationView::from_json(&parse_json(s)));
+        let new_text = skill_md(&store.draft_files(&id).await?);
+        let old_text = match &draft.revises_version_id {
+            Some(v) => Some(skill_md(&store.skill_version_files(v).await?)),
+            None => None,
+        };
+        let mut diff = Vec::new();
+        let mut truncated = false;
+        if let Some(old) = &old_text {
+            let d = similar::TextDiff::from_lines(old.as_str(), new_text.as_str());
+            for change in d.iter_all_changes() {
+                if diff.len() >= MAX_DIFF_LINES {
+                    truncated = true;
+                    break;
+                }
+                let (class, sign) = match change.tag() {
+                    similar::ChangeTag::Delete => ("del", "-"),
+                    similar::ChangeTag::Insert => ("add", "+"),
+                    similar::ChangeTag::Equal => ("ctx", " "),
+                };
+                diff.push(DiffLine {
+                    class,
+                    sign,
+                    text: change.value().trim_end_matches('\n').to_string(),
+                });
+            }
+        }
+        let status_label = match report.as_ref().map(|r| r.status.as_str()) {
+            Some("passed") => page.t("report-passed"),
+            Some("failed") => page.t("report-failed"),
+            _ => "—",
+        };
+        Ok(PreservationTpl {
+            p: &page,
+            draft_id: &id,
+            skill: draft.skill_name,
+            report,
+            status_label,
+            diff,
+            diff_truncated: truncated,
+            has_published: old_text.is_some(),
+        })
+    }
+    .await;
+    match result {
+        Ok(tpl) => page.render(StatusCode::OK, &tpl),
+        Err(e) => page.error(e),
+    }
+}
+
+// ---------------------------------------------------------------- Admin
+
+struct IncidentItem {
+    id: String,
+    severity: String,
+    title: String,
+    detail: String,
+    status: String,
+    root_cause: String,
+    opened_at: String,
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminTpl<'a> {
+    p: &'a Page,
+    replay_disabled: bool,
+    publish_disabled: bool,
+    switch_reason: String,
+    switch_actor: String,
+    switch_at: String,
+    incidents: Vec<IncidentItem>,
+    notice: Option<Notice>,
+}
+
+async fn admin_tpl<'a>(
+    state: &AppState,
+    p: &'a Page,
+    notice: Option<Notice>,
+) -> Result<AdminTpl<'a>, ApiError> {
+    let store = state.store();
+    let ks = store.kill_switch().await?;
+    let incidents = store
+        .list_incidents(false)
+        .await?
+        .into_iter()
+        .map(|i| IncidentItem {
+            open: i.status == "open",
+            id: i.id,
+            severity: i.severity,
+            title: i.title,
+            detail: i.detail,
+            status: i.status,
+            root_cause: i.root_cause.unwrap_or_default(),
+            opened_at: i.opened_at,
+        })
+        .collect();
+    Ok(AdminTpl {
+        p,
+        replay_disabled: ks.replay_disabled,
+        publish_disabled: ks.publish_disabled,
+        switch_reason: ks.reason.unwrap_or_default(),
+        switch_actor: ks.actor.unwrap_or_default(),
+        switch_at: ks.changed_at.unwrap_or_default(),
+        incidents,
+        notice,
+    })
+}
+
+async fn admin_page(State(state): State<AppState>, page: Page) -> Response {
+    if let Err(r) = page.user(Role::Admin) {
+        return r;
+    }
+    match admin_tpl(&state, &page, None).await {
+        Ok(tpl) => page.render(StatusCode::OK, &tpl),
+        Err(e) => page.error(e),
+    }
+}
+
+async fn admin_result(state: &AppState, page: &Page, result: Result<String, ApiError>) -> Response {
+    let (status, notice) = match result {
+        Ok(text) => (
+            StatusCode::OK,
+            Notice {
+                class: "ok",
+                text,
+                errors: Vec::new(),
+            },
+        ),
+        Err(e) => (
+            e.status,
+            Notice {
+                class: "bad",
+                text: e.message,
+                errors: Vec::new(),
+            },
+        ),
+    };
+    match admin_tpl(state, page, Some(notice)).await {
+        Ok(tpl) => page.render(status, &tpl),
+        Err(e) => page.error(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct IncidentOpenData {
+    csrf: String,
+    severity: String,
+    title: String,
+    #[serde(default)]
+    detail: String,
+}
+
+async fn incident_open_form(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Form(form): Form<IncidentOpenData>,
+) -> Response {
+    let who = match page.user(Role::Admin) {
+        Ok(w) => w.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let result = async {
+        let severity = Severity::parse(&form.severity)?;
+        let opened = state
+            .store()
+            .open_incident(severity, &form.title, &form.detail, &who.name)
+            .await?;
+        Ok::<_, skillgate_store::GovernanceError>(opened)
+    }
+    .await
+    .map(|o| {
+        let mut text = page
+            .tr
+            .args("notice-incident-opened", &[("id", o.incident.id.into())]);
+        if o.kill_switch_engaged {
+            text.push(' ');
+            text.push_str(page.t("notice-kill-switch-engaged"));
+        }
+        text
+    })
+    .map_err(ApiError::from);
+    admin_result(&state, &page, result).await
+}
+
+#[derive(Deserialize)]
+struct IncidentCloseData {
+    csrf: String,
+    root_cause: String,
+}
+
+async fn incident_close_form(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<IncidentCloseData>,
+) -> Response {
+    let who = match page.user(Role::Admin) {
+        Ok(w) => w.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let result = state
+        .store()
+        .close_incident(&id, &form.root_cause, &who.name)
+        .await
+        .map(|c| {
+            page.tr
+                .args("notice-incident-closed", &[("id", c.incident.id.into())])
+        })
+        .map_err(ApiError::from);
+    admin_result(&state, &page, result).await
+}
+
+#[derive(Deserialize)]
+struct KillSwitchData {
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    publish_too: Option<String>,
+    #[serde(default)]
+    force: Option<String>,
+}
+
+async fn killswitch_form(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Form(form): Form<KillSwitchData>,
+) -> Response {
+    let who = match page.user(Role::Admin) {
+        Ok(w) => w.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let store = state.store();
+    let result = match form.action.as_str() {
+        "disable" => store
+            .disable_replay(form.publish_too.is_some(), &form.reason, &who.name)
+            .await
+            .map(|_| page.t("notice-replay-disabled").to_string())
+            .map_err(ApiError::from),
+        "enable" => store
+            .enable_replay(&form.reason, &who.name, form.force.is_some())
+            .await
+            .map(|_| page.t("notice-replay-enabled").to_string())
+            .map_err(ApiError::from),
+        other => Err(ApiError::bad_request(format!(
+            "action must be enable or disable, not '{other}'"
+        ))),
+    };
+    admin_result(&state, &page, result).await
+}
+
+// ---------------------------------------------------------------- Audit
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditTpl<'a> {
+    p: &'a Page,
+    entries: Vec<skillgate_store::AuditEntry>,
+}
+
+async fn audit_page(State(state): State<AppState>, page: Page) -> Response {
+    if let Err(r) = page.user(Role::Viewer) {
+        return r;
+    }
+    match state.store().list_audit(200).await {
+        Ok(entries) => page.render(StatusCode::OK, &AuditTpl { p: &page, entries }),
+        Err(e) => page.error(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- Sign-in, language
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginTpl<'a> {
+    p: &'a Page,
+    next: String,
+    failed: bool,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(page: Page, Query(q): Query<NextQuery>) -> Response {
+    let tpl = LoginTpl {
+        p: &page,
+        next: safe_next(q.next.as_deref()),
+        failed: false,
+    };
+    page.render(StatusCode::OK, &tpl)
+}
+
+#[derive(Deserialize)]
+struct LoginData {
+    csrf: String,
+    token: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_form(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Form(form): Form<LoginData>,
+) -> Response {
+    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let token = form.token.trim();
+    let known = match state
+        .store()
+        .api_token_by_hash(&auth::hash_token(token))
+        .await
+    {
+        Ok(k) => k.is_some(),
+        Err(e) => return page.error(e.into()),
+    };
+    let next = safe_next(Some(&form.next));
+    if !known {
+        let tpl = LoginTpl {
+            p: &page,
+            next,
+            failed: true,
+        };
+        return page.render(StatusCode::UNAUTHORIZED, &tpl);
+    }
+    let mut resp = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{TOKEN_COOKIE}={token}; Path=/; SameSite=Strict; HttpOnly; Max-Age=2592000"
+    )) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+async fn logout_form(page: Page, headers: HeaderMap, Form(form): Form<CsrfOnly>) -> Response {
+    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("sg_token=; Path=/; SameSite=Strict; HttpOnly; Max-Age=0"),
+    );
+    resp
+}
+
+async fn switch_language(Path(tag): Path<String>, Query(q): Query<NextQuery>) -> Response {
+    let next = safe_next(q.next.as_deref());
+    let Some(locale) = Locale::parse(&tag) else {
+        return ApiError::not_found(
+            "locale_not_found",
+            format!("unknown language '{tag}': use en, zh-CN or zh-TW"),
+        )
+        .into_response();
+    };
+    let mut resp = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        locale.tag()
+    )) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_must_be_a_local_path() {
+        assert_eq!(
+            safe_next(Some("/evals/x?sort=delta")),
+            "/evals/x?sort=delta"
+        );
+        assert_eq!(safe_next(Some("//evil.example/")), "/skills");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/skills");
+        assert_eq!(safe_next(None), "/skills");
+    }
+
+    #[test]
+    fn url_encode_keeps_slashes_and_escapes_query() {
+        assert_eq!(
+            url_encode("/evals/a?sort=delta&x=1"),
+            "/evals/a%3Fsort%3Ddelta%26x%3D1"
+        );
+    }
+}
