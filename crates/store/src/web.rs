@@ -41,15 +41,6 @@ pub struct EvalWithReport {
     pub report_created_at: Option<String>,
 }
 
-/// A stored `case` report document.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
-pub struct CaseReportDoc {
-    /// Report id.
-    pub id: String,
-    /// The CaseReport JSON.
-    pub body: String,
-}
-
 const TOKEN_COLUMNS: &str = "id, name, role, created_at, revoked_at";
 
 const EVAL_WITH_REPORT: &str = "SELECT e.id AS eval_id, e.draft_id, e.status, e.mode, e.created_at, e.finished_at,
@@ -163,16 +154,6 @@ impl Store {
             kind: "eval",
             id: eval_id.into(),
         })
-    }
-
-    /// The `case` report documents of an eval, in the order they were written.
-    pub async fn web_case_reports(&self, eval_id: &str) -> Result<Vec<CaseReportDoc>, StoreError> {
-        Ok(sqlx::query_as::<_, CaseReportDoc>(
-            "SELECT id, body FROM reports WHERE eval_id = $1 AND kind = 'case' ORDER BY created_at, id",
-        )
-        .bind(eval_id)
-        .fetch_all(&self.pool)
-        .await?)
     }
 }
 

@@ -157,8 +157,7 @@ fn brief(e: &skillgate_store::EvalWithReport) -> EvalBrief {
     let report = e
         .report
         .as_deref()
-        .and_then(|b| serde_json::from_str::<Value>(b).ok())
-        .map(|v| ReportView::from_json(&v, &e.status));
+        .and_then(|b| view::report_from_text(b, &e.status).ok());
     EvalBrief {
         eval_id: e.eval_id.clone(),
         status: report
@@ -336,7 +335,7 @@ async fn report_doc(s: &AppState, id: &str) -> Result<Value, ApiError> {
     };
     let mut report: Value = serde_json::from_str(&body).map_err(ApiError::internal)?;
     if view::case_list(&report).is_empty() {
-        let docs = s.store().web_case_reports(id).await?;
+        let docs = s.store().case_reports(id).await?;
         if !docs.is_empty()
             && let Some(obj) = report.as_object_mut()
         {

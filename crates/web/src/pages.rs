@@ -465,10 +465,11 @@ async fn skills_data(
         .filter(|d| show_all || !matches!(d.status.as_str(), "published" | "rejected"))
         .map(|d| {
             let eval = latest.iter().find(|e| e.draft_id == d.id);
-            let report = eval.and_then(|e| e.report.as_deref()).map(parse_json);
-            let summary = report
-                .as_ref()
-                .map(|r| ReportView::from_json(r, eval.map_or("", |e| e.status.as_str())));
+            let summary = eval.and_then(|e| {
+                e.report
+                    .as_deref()
+                    .and_then(|t| view::report_from_text(t, &e.status).ok())
+            });
             let eval_status = summary
                 .as_ref()
                 .map(|s| s.status.clone())
@@ -601,7 +602,7 @@ async fn draft_tpl<'a>(
     let evals = store.web_evals_of_draft(id).await?;
     let latest = evals.iter().find(|e| e.report.is_some());
     let summary = latest
-        .map(|e| ReportView::from_json(&parse_json(e.report.as_deref().unwrap_or("")), &e.status));
+        .and_then(|e| view::report_from_text(e.report.as_deref().unwrap_or("{}"), &e.status).ok());
     let (safety_status, safety_findings) = draft
         .safety_report
         .as_deref()
@@ -902,6 +903,9 @@ struct ReportTpl<'a> {
     sort_delta: bool,
     descending: bool,
     has_preservation: bool,
+    engine_summary: String,
+    heuristic_summary: String,
+    weak: Vec<String>,
 }
 
 fn verdict_sentence(tr: &Tr, status: &str) -> &'static str {
@@ -942,14 +946,12 @@ impl SortQuery {
 
 fn report_tpl<'a>(
     p: &'a Page,
-    report: &Value,
-    row_status: &str,
+    mut v: ReportView,
     ids: (&'a str, &'a str, &'a str),
     sort: CaseSort,
 ) -> ReportTpl<'a> {
     let (eval_id, draft_id, skill) = ids;
     let tr = &p.tr;
-    let mut v = ReportView::from_json(report, row_status);
     v.sort_cases(sort.by_delta, sort.descending);
     let count_text = |n: Option<i64>| n.map_or("—".to_string(), |n| n.to_string());
     let counts = tr.args(
@@ -1021,6 +1023,21 @@ fn report_tpl<'a>(
         }
     }
     let cases_title = tr.args("cases-count", &[("count", v.cases.len().into())]);
+    let mut weak = Vec::new();
+    for (key, n) in [
+        ("weak-nondiscriminating", v.non_discriminating),
+        ("weak-flaky", v.flaky_cases),
+        ("weak-excluded", v.excluded_graders),
+    ] {
+        if n > 0 {
+            weak.push(tr.args(key, &[("count", n.into())]));
+        }
+    }
+    let engine_summary = [v.summary.clone(), v.status_reason.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" — ");
     let cases = v
         .cases
         .iter()
@@ -1067,14 +1084,17 @@ fn report_tpl<'a>(
         sort_delta: sort.by_delta,
         descending: sort.descending,
         has_preservation: v.has_preservation,
+        engine_summary,
+        heuristic_summary: v.heuristic_summary.clone().unwrap_or_default(),
+        weak,
         status: v.status,
     }
 }
 
-/// Renders the report page for an EvalReport document, as the server does,
-/// without a request (used by the benchmark).
+/// Renders the report page for a stored EvalReport document (its JSON text),
+/// as the server does, without a request (used by the benchmark).
 pub fn render_report_page(
-    report: &Value,
+    report: &str,
     eval_id: &str,
     draft_id: &str,
     skill: &str,
@@ -1092,28 +1112,54 @@ pub fn render_report_page(
         new_csrf: false,
         here_enc: url_encode(&format!("/evals/{eval_id}")),
     };
-    report_tpl(&page, report, "", (eval_id, draft_id, skill), sort).render()
+    let view =
+        view::report_from_text(report, "").map_err(|e| askama::Error::Custom(Box::new(e)))?;
+    report_tpl(&page, view, (eval_id, draft_id, skill), sort).render()
 }
 
-/// The eval, its report document (with case reports filled in from separate
-/// `case` documents when the report has none inline), and the draft's skill.
-async fn load_report(
+fn corrupt(eval_id: &str, e: serde_json::Error) -> ApiError {
+    ApiError::internal(StoreError::Corrupt {
+        what: format!("eval report of {eval_id}"),
+        reason: e.to_string(),
+    })
+}
+
+/// The report page's view of an eval: its report summary with the case rows
+/// (from the separate `case` documents when the report has none inline), and
+/// the draft's skill.
+async fn load_report_view(
     state: &AppState,
     eval_id: &str,
-) -> Result<(skillgate_store::EvalWithReport, Value, String), ApiError> {
+) -> Result<(skillgate_store::EvalWithReport, ReportView, String), ApiError> {
+    let store = state.store();
+    let mut eval = store.web_eval(eval_id).await?;
+    let text = eval.report.take().unwrap_or_else(|| "{}".to_string());
+    let mut view = view::report_from_text(&text, &eval.status).map_err(|e| corrupt(eval_id, e))?;
+    drop(text);
+    if view.cases.is_empty() {
+        view.cases = store
+            .case_reports(eval_id)
+            .await?
+            .iter()
+            .enumerate()
+            .map(|(i, d)| view::CaseRow::from_json(i, &parse_json(&d.body)))
+            .collect();
+    }
+    let skill = store.get_draft(&eval.draft_id).await?.skill_name;
+    Ok((eval, view, skill))
+}
+
+/// The whole report document (case reports filled in from the `case`
+/// documents when the report has none inline).
+async fn load_report_doc(state: &AppState, eval_id: &str) -> Result<Value, ApiError> {
     let store = state.store();
     let eval = store.web_eval(eval_id).await?;
     let mut report = match eval.report.as_deref() {
-        Some(body) => serde_json::from_str::<Value>(body).map_err(|e| {
-            ApiError::internal(StoreError::Corrupt {
-                what: format!("eval report of {eval_id}"),
-                reason: e.to_string(),
-            })
-        })?,
+        Some(body) => serde_json::from_str::<Value>(body).map_err(|e| corrupt(eval_id, e))?,
         None => Value::Object(Default::default()),
     };
     if view::case_list(&report).is_empty() {
-        let docs = store.web_case_reports(eval_id).await?;
+        let docs = store.case_reports(eval_id).await?;
         if !docs.is_empty()
             && let Some(obj) = report.as_object_mut()
         {
@@ -1121,8 +1167,32 @@ async fn load_report(
             obj.insert("case_reports".into(), Value::Array(cases));
         }
     }
-    let skill = store.get_draft(&eval.draft_id).await?.skill_name;
-    Ok((eval, report, skill))
+    Ok(report)
+}
+
+/// Case `n` of an eval: the stored `case` document for it when there is one
+/// (it carries the transcripts), else the report's inline case report.
+async fn load_case(state: &AppState, eval_id: &str, n: usize) -> Result<Option<Value>, ApiError> {
+    let report = load_report_doc(state, eval_id).await?;
+    let Some(inline) = view::case_list(&report).get(n).cloned() else {
+        return Ok(None);
+    };
+    let case_id = inline
+        .get("case_id")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if let Some(case_id) = case_id {
+        for doc in state.store().case_reports(eval_id).await? {
+            if !doc.body.contains(&case_id) {
+                continue;
+            }
+            let v = parse_json(&doc.body);
+            if v.get("case_id").and_then(Value::as_str) == Some(case_id.as_str()) {
+                return Ok(Some(v));
+            }
+        }
+    }
+    Ok(Some(inline))
 }
 
 async fn report_page(
@@ -1134,12 +1204,11 @@ async fn report_page(
     if let Err(r) = page.user(Role::Viewer) {
         return r;
     }
-    match load_report(&state, &id).await {
-        Ok((eval, report, skill)) => {
+    match load_report_view(&state, &id).await {
+        Ok((eval, view, skill)) => {
             let tpl = report_tpl(
                 &page,
-                &report,
-                &eval.status,
+                view,
                 (&eval.eval_id, &eval.draft_id, &skill),
                 q.sort(),
             );
@@ -1196,6 +1265,7 @@ struct CaseTpl<'a> {
     verdict_label: &'static str,
     delta: String,
     delta_class: &'static str,
+    flags: Vec<String>,
     arms: Vec<ArmItem>,
 }
 
@@ -1207,24 +1277,22 @@ async fn case_page(
     if let Err(r) = page.user(Role::Viewer) {
         return r;
     }
-    let (_, report, _) = match load_report(&state, &id).await {
-        Ok(x) => x,
-        Err(e) => return page.error(e),
+    let index = n.parse::<usize>().ok();
+    let found = match index {
+        Some(i) => load_case(&state, &id, i).await,
+        None => Ok(None),
     };
-    let cases = view::case_list(&report);
-    let Some((index, case)) = n
-        .parse::<usize>()
-        .ok()
-        .and_then(|i| cases.get(i).map(|c| (i, c)))
-    else {
-        return page.error(ApiError::not_found(
-            "case_not_found",
-            format!(
-                "eval {id} has no case {n}; the report lists {} cases, numbered from 0",
-                cases.len()
-            ),
-        ));
+    let (index, case) = match (index, found) {
+        (Some(i), Ok(Some(case))) => (i, case),
+        (_, Err(e)) => return page.error(e),
+        _ => {
+            return page.error(ApiError::not_found(
+                "case_not_found",
+                format!("eval {id} has no case {n}; cases are numbered from 0 in report order"),
+            ));
+        }
     };
+    let case = &case;
     let tr = &page.tr;
     let d = CaseDetail::from_json(index, case);
     let arms = d
@@ -1289,6 +1357,7 @@ async fn case_page(
         verdict: d.row.verdict.clone(),
         delta: fmt_delta(d.row.delta),
         delta_class: delta_class(d.row.delta),
+        flags: d.flags.clone(),
         arms,
     };
     page.render(StatusCode::OK, &tpl)
@@ -1309,8 +1378,8 @@ async fn raw_page(State(state): State<AppState>, page: Page, Path(id): Path<Stri
     if let Err(r) = page.user(Role::Reviewer) {
         return r;
     }
-    match load_report(&state, &id).await {
-        Ok((_, report, _)) => page.render(
+    match load_report_doc(&state, &id).await {
+        Ok(report) => page.render(
             StatusCode::OK,
             &RawTpl {
                 p: &page,

@@ -122,6 +122,18 @@ pub struct ReportView {
     pub timings: Option<String>,
     /// Whether the report carries a preservation report.
     pub has_preservation: bool,
+    /// The eval engine's one-sentence summary (English, from the report).
+    pub summary: Option<String>,
+    /// Why the status, in the engine's words.
+    pub status_reason: Option<String>,
+    /// The heuristic checks' summary (heuristic mode).
+    pub heuristic_summary: Option<String>,
+    /// Graders that could not tell the arms apart.
+    pub non_discriminating: i64,
+    /// Cases whose trials disagree widely.
+    pub flaky_cases: i64,
+    /// Graders that could not run.
+    pub excluded_graders: i64,
     /// The cases.
     pub cases: Vec<CaseRow>,
 }
@@ -226,6 +238,21 @@ impl ReportView {
             usage,
             timings,
             has_preservation: field(report, &["preservation_report", "preservation"]).is_some(),
+            summary: text(report, &["summary"]),
+            status_reason: text(report, &["status_reason"]),
+            heuristic_summary: report.get("heuristic").and_then(|h| text(h, &["summary"])),
+            non_discriminating: report
+                .get("grader_analysis")
+                .and_then(|g| count(g, &["non_discriminating"]))
+                .unwrap_or(0),
+            flaky_cases: report
+                .get("grader_analysis")
+                .and_then(|g| count(g, &["flaky_cases"]))
+                .unwrap_or(0),
+            excluded_graders: report
+                .get("grader_analysis")
+                .and_then(|g| count(g, &["excluded_graders"]))
+                .unwrap_or(0),
             cases,
         }
     }
@@ -257,6 +284,132 @@ impl ReportView {
             self.cases.sort_by_key(|c| std::cmp::Reverse(c.index));
         } else {
             self.cases.sort_by_key(|c| c.index);
+        }
+    }
+}
+
+/// Reads an EvalReport from its stored text for the report page.
+///
+/// Faster than parsing the whole document into a [`Value`]: case reports are
+/// read into small typed rows (trials skipped except their scores) and the
+/// bulky `raw_report` is skipped. Falls back to the full [`Value`] reader when
+/// the document has an unexpected shape.
+pub fn report_from_text(text: &str, row_status: &str) -> Result<ReportView, serde_json::Error> {
+    match serde_json::from_str::<Skim>(text) {
+        Ok(skim) => {
+            let mut view = ReportView::from_json(&Value::Object(skim.top), row_status);
+            view.cases = skim
+                .cases
+                .into_iter()
+                .enumerate()
+                .map(|(index, c)| c.into_row(index))
+                .collect();
+            if !view.cases.is_empty() && view.replay_cases == Some(0) {
+                view.replay_cases = Some(view.cases.len() as i64);
+            }
+            Ok(view)
+        }
+        Err(_) => Ok(ReportView::from_json(
+            &serde_json::from_str::<Value>(text)?,
+            row_status,
+        )),
+    }
+}
+
+/// Top-level fields as [`Value`]s, case reports as typed rows.
+struct Skim {
+    top: serde_json::Map<String, Value>,
+    cases: Vec<SkimCase>,
+}
+
+impl<'de> serde::Deserialize<'de> for Skim {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Skim, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Skim;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an EvalReport object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Skim, A::Error> {
+                let mut top = serde_json::Map::new();
+                let mut cases = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "case_reports" | "cases" if cases.is_empty() => {
+                            cases = map
+                                .next_value::<Option<Vec<SkimCase>>>()?
+                                .unwrap_or_default();
+                        }
+                        "raw_report" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            let value = map.next_value::<Value>()?;
+                            top.insert(key, value);
+                        }
+                    }
+                }
+                Ok(Skim { top, cases })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SkimCase {
+    case_id: Option<String>,
+    run_id: Option<String>,
+    task: Option<String>,
+    verdict: Option<String>,
+    delta: Option<f64>,
+    why_selected: Option<String>,
+    baseline: Option<SkimArm>,
+    candidate: Option<SkimArm>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SkimArm {
+    mean_score: Option<f64>,
+    trials: Vec<SkimTrial>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SkimTrial {
+    score: Option<f64>,
+}
+
+impl SkimArm {
+    fn mean(&self) -> Option<f64> {
+        self.mean_score.or_else(|| {
+            let scores: Vec<f64> = self.trials.iter().filter_map(|t| t.score).collect();
+            (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+        })
+    }
+}
+
+impl SkimCase {
+    fn into_row(self, index: usize) -> CaseRow {
+        let baseline = self.baseline.as_ref().and_then(SkimArm::mean);
+        let candidate = self.candidate.as_ref().and_then(SkimArm::mean);
+        CaseRow {
+            index,
+            id: self
+                .case_id
+                .or(self.run_id)
+                .unwrap_or_else(|| format!("#{}", index + 1)),
+            task: self.task.unwrap_or_default(),
+            verdict: self.verdict.unwrap_or_default(),
+            delta: self.delta.or(match (baseline, candidate) {
+                (Some(b), Some(c)) => Some(c - b),
+                _ => None,
+            }),
+            baseline,
+            candidate,
+            why: self.why_selected.unwrap_or_default(),
         }
     }
 }
@@ -319,6 +472,8 @@ fn arm_mean(a: &Value) -> Option<f64> {
 pub struct CaseDetail {
     /// The table row of this case.
     pub row: CaseRow,
+    /// Warnings for the reviewer (script consistency, excluded graders, errors).
+    pub flags: Vec<String>,
     /// Baseline then candidate.
     pub arms: Vec<ArmView>,
 }
@@ -428,7 +583,15 @@ impl CaseDetail {
                     mean: a.and_then(arm_mean),
                     pass_at_k: a.and_then(|a| num(a, &["pass_at_k", "pass@k"])),
                     pass_pow_k: a.and_then(|a| num(a, &["pass_pow_k", "pass_hat_k", "pass^k"])),
-                    trigger_rate: a.and_then(|a| num(a, &["trigger_rate"])),
+                    trigger_rate: a.and_then(|a| num(a, &["trigger_rate"])).or_else(|| {
+                        let loaded: Vec<bool> = trials_json
+                            .iter()
+                            .filter_map(|t| t.get("skill_loaded").and_then(Value::as_bool))
+                            .collect();
+                        (!loaded.is_empty()).then(|| {
+                            loaded.iter().filter(|l| **l).count() as f64 / loaded.len() as f64
+                        })
+                    }),
                     trials: trials_json
                         .into_iter()
                         .enumerate()
@@ -439,6 +602,7 @@ impl CaseDetail {
             .collect();
         CaseDetail {
             row: CaseRow::from_json(index, c),
+            flags: strings(c, &["flags"]),
             arms,
         }
     }
@@ -454,9 +618,26 @@ impl TrialView {
         };
         let messages = message_list
             .iter()
-            .map(|m| MessageView {
-                role: text(m, &["role"]).unwrap_or_default(),
-                content: json_text(field(m, &["content", "text"])),
+            .map(|m| {
+                let mut content = json_text(field(m, &["content", "text"]));
+                for call in list(m, &["tool_calls"]) {
+                    if !content.is_empty() {
+                        content.push('\n');
+                    }
+                    content.push_str(&format!(
+                        "→ {}({})",
+                        text(call, &["name"]).unwrap_or_default(),
+                        call.get("arguments")
+                            .map(Value::to_string)
+                            .unwrap_or_default()
+                    ));
+                }
+                let role = text(m, &["role"]).unwrap_or_default();
+                let role = match text(m, &["name"]) {
+                    Some(name) if role == "tool" => format!("tool · {name}"),
+                    _ => role,
+                };
+                MessageView { role, content }
             })
             .collect();
         let calls: &[Value] = {
@@ -626,6 +807,31 @@ mod tests {
         assert_eq!(v.confidence_reasons, vec!["only 6 cases".to_string()]);
         assert_eq!(v.total_cases(), 6);
         assert_eq!(v.cases[0].id, "c1");
+    }
+
+    #[test]
+    fn text_reader_matches_the_value_reader() {
+        let r = json!({
+            "status": "failed", "mode": "replay", "score_delta": -0.2, "raw_report": {"big": [1, 2, 3]},
+            "confidence": "low", "confidence_rule": "low:few-cases", "confidence_reasons": ["3 cases"],
+            "case_reports": [
+                {"case_id": "c1", "run_id": "r1", "task": "t1", "why_selected": "match", "delta": -0.5,
+                 "verdict": "regressed", "baseline": {"mean_score": 1.0, "trials": [{"score": 1.0, "graders": []}]},
+                 "candidate": {"mean_score": null, "trials": [{"score": 0.5}, {"score": 0.5}]}, "flags": []}
+            ]
+        });
+        let fast = report_from_text(&r.to_string(), "").unwrap();
+        let slow = ReportView::from_json(&r, "");
+        assert_eq!(fast, slow);
+        assert_eq!(fast.cases[0].candidate, Some(0.5));
+    }
+
+    #[test]
+    fn text_reader_falls_back_on_unexpected_shapes() {
+        let r = json!({"status": "passed", "cases": [{"task": {"nested": true}}]});
+        let v = report_from_text(&r.to_string(), "").unwrap();
+        assert_eq!(v.status, "passed");
+        assert_eq!(v.cases.len(), 1);
     }
 
     #[test]

@@ -229,3 +229,17 @@ root-cause = Root cause:
 notice-incident-opened = Incident { $id } opened.
 notice-incident-closed = Incident { $id } closed.
 notice-kill-switch-engaged = A P0 incident turns replay and publishing off.
+
+weak-title = Weak evidence
+weak-nondiscriminating = { $count ->
+    [one] One grader gave the same answer in both arms on every case: it cannot tell them apart.
+   *[other] { $count } graders gave the same answer in both arms on every case: they cannot tell them apart.
+}
+weak-flaky = { $count ->
+    [one] One case has trials that disagree widely (flaky).
+   *[other] { $count } cases have trials that disagree widely (flaky).
+}
+weak-excluded = { $count ->
+    [one] One grader could not run and was left out.
+   *[other] { $count } graders could not run and were left out.
+}

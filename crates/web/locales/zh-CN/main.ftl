@@ -224,3 +224,14 @@ root-cause = 根本原因：
 notice-incident-opened = 事故 { $id } 已创建。
 notice-incident-closed = 事故 { $id } 已关闭。
 notice-kill-switch-engaged = P0 事故会关闭回放和发布。
+
+weak-title = 薄弱证据
+weak-nondiscriminating = { $count ->
+   *[other] { $count } 个评分器在每个用例的两组中给出相同结果，无法区分两组。
+}
+weak-flaky = { $count ->
+   *[other] { $count } 个用例的试验结果差异很大（不稳定）。
+}
+weak-excluded = { $count ->
+   *[other] { $count } 个评分器无法运行，已被排除。
+}

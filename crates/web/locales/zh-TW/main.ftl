@@ -224,3 +224,14 @@ root-cause = 根本原因：
 notice-incident-opened = 事故 { $id } 已建立。
 notice-incident-closed = 事故 { $id } 已關閉。
 notice-kill-switch-engaged = P0 事故會關閉重播和發布。
+
+weak-title = 薄弱證據
+weak-nondiscriminating = { $count ->
+   *[other] { $count } 個評分器在每個案例的兩組中給出相同結果，無法區分兩組。
+}
+weak-flaky = { $count ->
+   *[other] { $count } 個案例的試驗結果差異很大（不穩定）。
+}
+weak-excluded = { $count ->
+   *[other] { $count } 個評分器無法執行，已被排除。
+}

@@ -14,34 +14,45 @@ pub fn sample_report(status: &str, cases: usize) -> Value {
         "baseline_average": 0.61,
         "candidate_average": 0.74,
         "score_delta": 0.13,
-        "delta_interval": [0.04, 0.22],
         "improved": improved,
         "regressed": regressed,
         "unchanged": cases - improved - regressed,
         "execution_coverage": 0.72,
         "surrogate_coverage": 0.2,
         "blocked_coverage": 0.08,
-        "confidence": {"level": "medium", "rule": "medium:not-all-high-criteria",
-                        "reasons": ["execution coverage 0.72 is below 0.8 needed for high"]},
-        "confidence_reasons": [],
-        "replay_cases": cases,
+        "summary": "The candidate improved 1 in 3 cases; confidence medium.",
+        "status_reason": "no regression beyond the tolerance",
+        "delta_interval": {"low": 0.04, "high": 0.22},
+        "confidence": "medium",
+        "confidence_rule": "medium:not-all-high-criteria",
+        "confidence_reasons": ["execution coverage 0.72 is below 0.8 needed for high"],
+        "trigger_rate": {"baseline": 0.0, "candidate": 1.0},
+        "replay_cases": (0..cases).map(|i| json!({"case_id": format!("case_{i:04}"), "run_id": format!("run_{i:04}"),
+            "task": format!("task {i}"), "locale": "en", "why_selected": "match"})).collect::<Vec<_>>(),
+        "raw_report": {"trials": (0..cases).map(|i| json!({"case": i, "scores": [0.5, 0.9]})).collect::<Vec<_>>()},
         "case_reports": case_reports,
         "preservation_report": {"status": "passed", "sections": []},
         "safety_report": {"status": "passed", "findings": []},
         "provider": "openai",
         "model": "gpt-test",
         "locale": "en",
-        "timings": {"wall_ms": 5400},
-        "usage": {"input_tokens": 12000, "output_tokens": 3400}
+        "timings": {"started_at": "2026-11-25T20:00:00.000Z", "finished_at": "2026-11-25T20:05:00.000Z", "wall_ms": 5400},
+        "usage": {"baseline_tokens": [6000, 1700], "candidate_tokens": [6000, 1700], "judge_tokens": [0, 0],
+                  "total_tokens": 15400, "budget_exhausted": false, "cache_hits": 0, "cache_scope": "none"},
+        "grader_analysis": {"non_discriminating": [], "flaky_cases": [], "excluded_graders": [],
+                             "script_inconsistent_trials": [], "pairwise_judging": "off"}
     })
 }
 
 fn trial(i: usize, arm: &str, t: usize, score: f64) -> Value {
     json!({
-        "arm": arm, "trial_index": t, "score": score, "passed": score >= 0.5,
-        "grades": [
-            {"grader": "contains", "score": score, "explanation": format!("answer mentions invoice {i}")},
-            {"grader": "model", "score": score, "explanation": "judge: matches the accepted answer's totals"}
+        "trial_id": format!("trl_{arm}_{i}_{t}"), "index": t, "status": "finished",
+        "score": score, "passed": score >= 0.5, "stop": "final_answer", "skill_loaded": arm == "candidate",
+        "graders": [
+            {"id": "0:contains", "kind": "contains", "weight": 1.0, "score": score, "passed": score >= 0.5,
+             "explanation": format!("answer mentions invoice {i}"), "excluded": false},
+            {"id": "1:model", "kind": "model", "weight": 1.0, "score": score, "passed": score >= 0.5,
+             "explanation": "judge: matches the accepted answer's totals", "excluded": false}
         ],
         "tool_calls": [
             {"name": "read_file", "mode": "executed", "rule": "annotation:readOnlyHint",
@@ -52,10 +63,14 @@ fn trial(i: usize, arm: &str, t: usize, score: f64) -> Value {
             {"name": "delete_invoice", "mode": "blocked", "rule": "verb:delete",
              "reason": "deleting is blocked by replay policy", "arguments": {"id": 1}, "result": "blocked by replay policy"}
         ],
-        "transcript": [
+        "side_effects": ["would have emailed ap@example.com the summary"],
+        "tokens": [800, 120],
+        "transcript": {"messages": [
             {"role": "user", "content": format!("Summarise the invoices of batch {i} and email accounts payable.")},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "name": "read_file", "arguments": {"path": "invoices.csv"}}]},
+            {"role": "tool", "tool_call_id": "c1", "name": "read_file", "content": "id,total\n1,20", "is_error": false},
             {"role": "assistant", "content": "I read the file and drafted the email."}
-        ],
+        ]},
         "final_answer": format!("Batch {i}: 2 invoices, total 20.")
     })
 }
@@ -71,11 +86,13 @@ fn sample_case(i: usize) -> Value {
         "why_selected": "full-text match on 'invoice' and used the published version",
         "verdict": verdict,
         "delta": cand - base,
-        "arms": {
-            "baseline": {"mean_score": base, "pass_at_k": 0.9, "pass_pow_k": 0.5, "trigger_rate": 0.0,
-                          "trials": (0..3).map(|t| trial(i, "baseline", t, base)).collect::<Vec<_>>()},
-            "candidate": {"mean_score": cand, "pass_at_k": 0.95, "pass_pow_k": 0.6, "trigger_rate": 1.0,
-                           "trials": (0..3).map(|t| trial(i, "candidate", t, cand)).collect::<Vec<_>>()}
-        }
+        "pass_threshold": 0.5,
+        "flags": [],
+        "baseline": {"mean_score": base, "finished": 3, "errored": 0, "passed": 3, "k": 3,
+                      "pass_at_k": 0.9, "pass_hat_k": 0.5,
+                      "trials": (0..3).map(|t| trial(i, "baseline", t, base)).collect::<Vec<_>>()},
+        "candidate": {"mean_score": cand, "finished": 3, "errored": 0, "passed": 3, "k": 3,
+                       "pass_at_k": 0.95, "pass_hat_k": 0.6,
+                       "trials": (0..3).map(|t| trial(i, "candidate", t, cand)).collect::<Vec<_>>()}
     })
 }
