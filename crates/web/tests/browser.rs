@@ -101,8 +101,17 @@ async fn browser(driver: &Driver, profile: &Path, width: u32, height: u32) -> We
     }
     caps.add_arg(&format!("--user-data-dir={}", profile.display()))
         .unwrap();
-    caps.add_arg(&format!("--window-size={width},{height}"))
+    if width < 500 {
+        // Chrome windows are at least 500 px wide; emulate the phone screen.
+        caps.add_experimental_option(
+            "mobileEmulation",
+            json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}}),
+        )
         .unwrap();
+    } else {
+        caps.add_arg(&format!("--window-size={width},{height}"))
+            .unwrap();
+    }
     WebDriver::new(driver.url.clone(), caps)
         .await
         .expect("a Chromium session starts")

@@ -78,7 +78,10 @@ async fn case_detail_shows_both_arms_tool_modes_and_grader_explanations() {
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("arm-baseline") && html.contains("arm-candidate"));
     assert!(html.contains("mode-blocked") && html.contains("deleting is blocked by replay policy"));
-    assert!(html.contains("would have emailed ap@example.com"));
+    assert!(
+        html.contains("email to ap@example.com, subject &#39;Batch summary&#39;"),
+        "side effect missing"
+    );
     assert!(html.contains("judge: matches the accepted answer"));
     assert!(
         html.contains("→ read_file"),

@@ -59,11 +59,11 @@ fn trial(i: usize, arm: &str, t: usize, score: f64) -> Value {
              "reason": "the tool declares readOnlyHint", "arguments": {"path": "invoices.csv"}, "result": "id,total\n1,20"},
             {"name": "send_email", "mode": "surrogate", "rule": "verb:send",
              "reason": "the name says it sends", "arguments": {"to": "ap@example.com"}, "result": {"ok": true},
-             "side_effect": "would have emailed ap@example.com the summary"},
+             "side_effect": "email to ap@example.com, subject 'Batch summary'"},
             {"name": "delete_invoice", "mode": "blocked", "rule": "verb:delete",
              "reason": "deleting is blocked by replay policy", "arguments": {"id": 1}, "result": "blocked by replay policy"}
         ],
-        "side_effects": ["would have emailed ap@example.com the summary"],
+        "side_effects": ["email to ap@example.com, subject 'Batch summary'"],
         "tokens": [800, 120],
         "transcript": {"messages": [
             {"role": "user", "content": format!("Summarise the invoices of batch {i} and email accounts payable.")},
