@@ -191,8 +191,9 @@ async fn browser_reviewer_flow_report_language_review_and_publish() {
     let addr = serve(&f.store).await;
     let driver = start_chromedriver().await;
     let profile = tempfile::tempdir().unwrap();
-    let d = browser(&driver, profile.path(), 1280, 1000).await;
+    let d = browser(&driver, profile.path(), 1280, 1400).await;
     let base = format!("http://{addr}");
+    let shots = screenshot_dir();
 
     // Skills page → draft → report.
     d.goto(format!("{base}/skills")).await.unwrap();
@@ -231,6 +232,9 @@ async fn browser_reviewer_flow_report_language_review_and_publish() {
         notice.contains("Fix:"),
         "every gate error names its fix: {notice}"
     );
+    d.screenshot(&shots.join("flow-publish-refused-en-desktop.png"))
+        .await
+        .unwrap();
 
     // Approve with a rationale, then publish.
     find(&d, "#decision-approve").await.click().await.unwrap();
@@ -245,6 +249,9 @@ async fn browser_reviewer_flow_report_language_review_and_publish() {
     find(&d, "#publish-button").await.click().await.unwrap();
     wait_text(&d, "#notice", "Published").await;
     wait_text(&d, "#draft-status", "published").await;
+    d.screenshot(&shots.join("flow-published-en-desktop.png"))
+        .await
+        .unwrap();
     let versions = f.store.skill_versions(SKILL).await.unwrap();
     assert_eq!(versions.len(), 2, "publishing made version 2");
     d.quit().await.unwrap();
@@ -330,7 +337,7 @@ async fn browser_screenshots_of_the_main_pages_in_each_locale() {
         ),
         ("admin", "/admin".to_string(), "#kill-switch"),
     ];
-    for (device, width, height) in [("desktop", 1280u32, 1000u32), ("mobile", 375, 812)] {
+    for (device, width, height) in [("desktop", 1280u32, 1600u32), ("mobile", 375, 812)] {
         let profile = tempfile::tempdir().unwrap();
         let d = browser(&driver, profile.path(), width, height).await;
         for tag in ["en", "zh-CN", "zh-TW"] {
