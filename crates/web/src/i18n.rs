@@ -129,6 +129,11 @@ impl Tr {
         self.plain.get(id).map(String::as_str).unwrap_or(id)
     }
 
+    /// A message without arguments, `None` when the id is not defined.
+    pub fn lookup(&self, id: &str) -> Option<&'static str> {
+        self.plain.get(id).map(String::as_str)
+    }
+
     /// A message with arguments (CLDR plurals apply to numbers).
     pub fn args(&self, id: &str, args: &[(&'static str, Arg)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args

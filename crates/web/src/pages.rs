@@ -577,13 +577,19 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-fn gate_items(failures: &[skillgate_core::gate::GateFailure]) -> Vec<GateErrorItem> {
+/// Gate failures in the page's language (by rule id; the core's English
+/// text when a rule has no translation).
+fn gate_items(tr: &Tr, failures: &[skillgate_core::gate::GateFailure]) -> Vec<GateErrorItem> {
     failures
         .iter()
         .map(|f| GateErrorItem {
             rule: f.rule.clone(),
-            meaning: f.meaning.clone(),
-            fix: f.fix.clone(),
+            meaning: tr
+                .lookup(&format!("gate-{}-meaning", f.rule))
+                .map_or_else(|| f.meaning.clone(), str::to_string),
+            fix: tr
+                .lookup(&format!("gate-{}-fix", f.rule))
+                .map_or_else(|| f.fix.clone(), str::to_string),
             enforced: f.enforced,
         })
         .collect()
@@ -618,7 +624,7 @@ async fn draft_tpl<'a>(
             Ok(g) => (
                 g.verdict.allowed,
                 g.verdict.phase.as_str().to_string(),
-                gate_items(&g.verdict.failures),
+                gate_items(tr, &g.verdict.failures),
                 String::new(),
             ),
             Err(e) => (false, String::new(), Vec::new(), ApiError::from(e).message),
@@ -827,7 +833,7 @@ async fn publish_form(
                 "notice-publish-refused",
                 &[("count", outcome.verdict.blocking().count().into())],
             ),
-            errors: gate_items(&outcome.verdict.failures),
+            errors: gate_items(&page.tr, &outcome.verdict.failures),
         },
         Err(e) => {
             let e = ApiError::from(e);

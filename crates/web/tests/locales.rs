@@ -100,3 +100,28 @@ fn chinese_locales_are_translated_not_copied() {
         );
     }
 }
+
+#[test]
+fn english_gate_messages_match_the_core_gate_text() {
+    use skillgate_core::Locale;
+    use skillgate_core::gate::GateRule;
+    use skillgate_web::i18n::Tr;
+    let en = Tr::new(Locale::En);
+    for rule in GateRule::ALL {
+        let id = rule.id();
+        assert_eq!(
+            en.lookup(&format!("gate-{id}-meaning")),
+            Some(rule.meaning()),
+            "{id}"
+        );
+        assert_eq!(
+            en.lookup(&format!("gate-{id}-fix")),
+            Some(rule.fix()),
+            "{id}"
+        );
+        for locale in [Locale::ZhCn, Locale::ZhTw] {
+            let text = Tr::new(locale).lookup(&format!("gate-{id}-fix")).unwrap();
+            assert_ne!(text, rule.fix(), "{id} is not translated for {locale}");
+        }
+    }
+}

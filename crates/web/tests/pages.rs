@@ -304,3 +304,18 @@ async fn raw_json_page_pretty_prints_the_report() {
         &html[..2000.min(html.len())]
     );
 }
+
+#[tokio::test]
+async fn gate_errors_are_shown_in_the_page_language() {
+    let f = fixture(None).await;
+    let uri = format!("/drafts/{}/publish", f.draft_id);
+    let form = format!("csrf={CSRF}");
+    let cookie = format!("{}; sg_lang=zh-TW", csrf_cookie());
+    let (status, _, html) = send(&app(&f.store), post_form(&uri, &form, &cookie)).await;
+    assert_eq!(status, 409);
+    assert!(
+        html.contains("請審查者閱讀評估報告並核准草稿。"),
+        "review-missing fix not translated"
+    );
+    assert!(html.contains("data-rule=\"review-missing\""));
+}

@@ -243,3 +243,37 @@ weak-excluded = { $count ->
     [one] One grader could not run and was left out.
    *[other] { $count } graders could not run and were left out.
 }
+
+# Publish gate rules (ids from skillgate_core::gate; English must match core's text).
+gate-review-missing-meaning = No reviewer has approved this draft yet.
+gate-review-missing-fix = Ask a reviewer to read the EvalReport and approve the draft.
+gate-review-rejected-meaning = The latest review rejected this draft.
+gate-review-rejected-fix = Address the reviewer's rationale, revise the draft and get a new review that approves it.
+gate-safety-missing-meaning = No SafetyReport exists for this draft, so nobody checked it for destructive commands, secrets or hidden instructions.
+gate-safety-missing-fix = Run the safety scan on the draft (it runs when the draft is submitted; resubmit it if it did not).
+gate-safety-failed-meaning = The SafetyReport has at least one blocking finding (destructive command, credential access, hidden instructions, secret or lint error).
+gate-safety-failed-fix = Fix each finding listed in the SafetyReport (file, line, rule) and resubmit the draft.
+gate-eval-missing-meaning = No EvalReport exists for this draft.
+gate-eval-missing-fix = Run an eval of the draft; without a provider it ends as skipped_provider_unavailable, which a reviewer may approve with a rationale.
+gate-eval-failed-meaning = The EvalReport failed: the candidate regressed on replayed cases or a static check failed.
+gate-eval-failed-fix = Read the regressed cases in the report, revise the draft and run the eval again.
+gate-eval-replay-error-meaning = Replay itself failed, so the EvalReport holds no usable evidence.
+gate-eval-replay-error-fix = Fix the replay error shown in the report (provider, sandbox or tool configuration) and run the eval again.
+gate-eval-skipped-needs-rationale-meaning = No provider answered, so the eval made only a heuristic report (skipped_provider_unavailable); publishing on it needs an approving review with a rationale.
+gate-eval-skipped-needs-rationale-fix = Run the eval again once the provider answers, or have the reviewer approve with a written rationale.
+gate-eval-partial-not-allowed-meaning = The eval is partial (budget spent or cases errored) and this deployment does not accept partial evidence.
+gate-eval-partial-not-allowed-fix = Raise the eval budget or fix the errored cases and run the eval again, or set gate.allow_partial_evidence = true in the configuration.
+gate-eval-partial-needs-rationale-meaning = The eval is partial; this deployment accepts partial evidence only with an approving review that gives a rationale.
+gate-eval-partial-needs-rationale-fix = Have the reviewer approve with a written rationale, or complete the eval.
+gate-confidence-missing-meaning = The EvalReport carries no confidence level.
+gate-confidence-missing-fix = Run the eval again; a replay eval always computes confidence.
+gate-confidence-low-meaning = The EvalReport's confidence is low: too few cases, too little execution coverage, too many blocked calls or errored trials, or too wide a delta interval.
+gate-confidence-low-fix = Read the confidence reasons in the report, then add replay cases, let more tools execute in the policy or run more trials, and run the eval again.
+gate-blocked-coverage-full-meaning = Every tool call in the replay was blocked, so no tool behaviour was observed.
+gate-blocked-coverage-full-fix = Review the tool policy so read-only tools run as executed and side-effecting ones as surrogate, or pick cases that need fewer blocked tools, and run the eval again.
+gate-preservation-failed-meaning = The PreservationReport failed: an important section of the published version was dropped or its instructions were mostly lost.
+gate-preservation-failed-fix = Restore the dropped sections and instructions listed in the PreservationReport (or remove their <!-- keep --> marker if dropping them is intended) and resubmit.
+gate-publish-disabled-meaning = Publishing is turned off by the kill switch.
+gate-publish-disabled-fix = An admin turns publishing back on once the reason for the kill switch is resolved.
+gate-incident-open-p0-meaning = A P0 incident is open (a replay touched production, user files, credentials, accounts, permissions or payments).
+gate-incident-open-p0-fix = Resolve and close the P0 incident, then publish again.

@@ -235,3 +235,37 @@ weak-flaky = { $count ->
 weak-excluded = { $count ->
    *[other] { $count } 个评分器无法运行，已被排除。
 }
+
+# 发布闸门规则（编号来自 skillgate_core::gate）。
+gate-review-missing-meaning = 还没有评审者批准此草稿。
+gate-review-missing-fix = 请评审者阅读评估报告并批准草稿。
+gate-review-rejected-meaning = 最近一次评审拒绝了此草稿。
+gate-review-rejected-fix = 按评审者的理由修改草稿，并取得新的批准评审。
+gate-safety-missing-meaning = 此草稿没有安全报告，没有人检查过破坏性命令、密钥或隐藏指令。
+gate-safety-missing-fix = 对草稿运行安全扫描（提交草稿时会自动运行；若未运行请重新提交）。
+gate-safety-failed-meaning = 安全报告至少有一项阻断性发现（破坏性命令、凭据访问、隐藏指令、密钥或格式错误）。
+gate-safety-failed-fix = 逐项修复安全报告中列出的发现（文件、行、规则）并重新提交草稿。
+gate-eval-missing-meaning = 此草稿没有评估报告。
+gate-eval-missing-fix = 运行草稿评估；没有模型服务时结果为 skipped_provider_unavailable，评审者可附理由批准。
+gate-eval-failed-meaning = 评估报告未通过：候选在回放用例上退步，或静态检查未通过。
+gate-eval-failed-fix = 查看报告中退步的用例，修改草稿后重新评估。
+gate-eval-replay-error-meaning = 回放本身失败，评估报告没有可用证据。
+gate-eval-replay-error-fix = 修复报告中的回放错误（模型服务、沙箱或工具配置）后重新评估。
+gate-eval-skipped-needs-rationale-meaning = 没有模型服务响应，评估只生成了启发式报告（skipped_provider_unavailable）；据此发布需要附理由的批准评审。
+gate-eval-skipped-needs-rationale-fix = 模型服务恢复后重新评估，或由评审者附书面理由批准。
+gate-eval-partial-not-allowed-meaning = 评估只部分完成（预算用尽或用例出错），且本部署不接受部分证据。
+gate-eval-partial-not-allowed-fix = 提高评估预算或修复出错用例后重新评估，或在配置中设置 gate.allow_partial_evidence = true。
+gate-eval-partial-needs-rationale-meaning = 评估只部分完成；本部署只在批准评审附有理由时接受部分证据。
+gate-eval-partial-needs-rationale-fix = 由评审者附书面理由批准，或完成评估。
+gate-confidence-missing-meaning = 评估报告没有置信度。
+gate-confidence-missing-fix = 重新评估；回放评估总会计算置信度。
+gate-confidence-low-meaning = 评估报告置信度低：用例太少、执行覆盖太低、被阻止的调用或出错试验太多，或差值区间太宽。
+gate-confidence-low-fix = 阅读报告中的置信度原因，然后增加回放用例、让策略允许更多工具执行或增加试验次数，再重新评估。
+gate-blocked-coverage-full-meaning = 回放中的每个工具调用都被阻止，没有观察到任何工具行为。
+gate-blocked-coverage-full-fix = 检查工具策略，让只读工具真实执行、有副作用的工具走替代，或选择需要更少被阻止工具的用例，再重新评估。
+gate-preservation-failed-meaning = 保留报告未通过：已发布版本的重要章节被删除，或其指令大多丢失。
+gate-preservation-failed-fix = 恢复保留报告中列出的被删除章节和指令（若确实要删除，请移除其 <!-- keep --> 标记）并重新提交。
+gate-publish-disabled-meaning = 发布已被紧急开关关闭。
+gate-publish-disabled-fix = 紧急开关的原因解决后，由管理员重新开启发布。
+gate-incident-open-p0-meaning = 存在未关闭的 P0 事故（回放触及了生产环境、用户文件、凭据、账户、权限或支付）。
+gate-incident-open-p0-fix = 解决并关闭该 P0 事故，然后重新发布。

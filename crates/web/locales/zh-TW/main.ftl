@@ -235,3 +235,37 @@ weak-flaky = { $count ->
 weak-excluded = { $count ->
    *[other] { $count } 個評分器無法執行，已被排除。
 }
+
+# 發布閘門規則（編號來自 skillgate_core::gate）。
+gate-review-missing-meaning = 尚未有審查者核准此草稿。
+gate-review-missing-fix = 請審查者閱讀評估報告並核准草稿。
+gate-review-rejected-meaning = 最近一次審查拒絕了此草稿。
+gate-review-rejected-fix = 依審查者的理由修改草稿，並取得新的核准審查。
+gate-safety-missing-meaning = 此草稿沒有安全報告，沒有人檢查過破壞性指令、密鑰或隱藏指示。
+gate-safety-missing-fix = 對草稿執行安全掃描（提交草稿時會自動執行；若未執行請重新提交）。
+gate-safety-failed-meaning = 安全報告至少有一項阻擋性發現（破壞性指令、憑證存取、隱藏指示、密鑰或格式錯誤）。
+gate-safety-failed-fix = 逐項修正安全報告中列出的發現（檔案、行、規則）並重新提交草稿。
+gate-eval-missing-meaning = 此草稿沒有評估報告。
+gate-eval-missing-fix = 執行草稿評估；沒有模型服務時結果為 skipped_provider_unavailable，審查者可附理由核准。
+gate-eval-failed-meaning = 評估報告未通過：候選在重播案例上退步，或靜態檢查未通過。
+gate-eval-failed-fix = 查看報告中退步的案例，修改草稿後重新評估。
+gate-eval-replay-error-meaning = 重播本身失敗，評估報告沒有可用證據。
+gate-eval-replay-error-fix = 修正報告中的重播錯誤（模型服務、沙箱或工具設定）後重新評估。
+gate-eval-skipped-needs-rationale-meaning = 沒有模型服務回應，評估只產生了啟發式報告（skipped_provider_unavailable）；據此發布需要附理由的核准審查。
+gate-eval-skipped-needs-rationale-fix = 模型服務恢復後重新評估，或由審查者附書面理由核准。
+gate-eval-partial-not-allowed-meaning = 評估只部分完成（預算用盡或案例出錯），且本部署不接受部分證據。
+gate-eval-partial-not-allowed-fix = 提高評估預算或修正出錯案例後重新評估，或在設定中設定 gate.allow_partial_evidence = true。
+gate-eval-partial-needs-rationale-meaning = 評估只部分完成；本部署只在核准審查附有理由時接受部分證據。
+gate-eval-partial-needs-rationale-fix = 由審查者附書面理由核准，或完成評估。
+gate-confidence-missing-meaning = 評估報告沒有信賴度。
+gate-confidence-missing-fix = 重新評估；重播評估一律會計算信賴度。
+gate-confidence-low-meaning = 評估報告信賴度低：案例太少、執行覆蓋率太低、被阻擋的呼叫或出錯試驗太多，或差值區間太寬。
+gate-confidence-low-fix = 閱讀報告中的信賴度原因，然後增加重播案例、讓政策允許更多工具執行或增加試驗次數，再重新評估。
+gate-blocked-coverage-full-meaning = 重播中的每個工具呼叫都被阻擋，沒有觀察到任何工具行為。
+gate-blocked-coverage-full-fix = 檢查工具政策，讓唯讀工具實際執行、有副作用的工具走替代，或選擇需要較少被阻擋工具的案例，再重新評估。
+gate-preservation-failed-meaning = 保留報告未通過：已發布版本的重要章節被刪除，或其指令大多遺失。
+gate-preservation-failed-fix = 恢復保留報告中列出的被刪除章節與指令（若確實要刪除，請移除其 <!-- keep --> 標記）並重新提交。
+gate-publish-disabled-meaning = 發布已被緊急開關關閉。
+gate-publish-disabled-fix = 緊急開關的原因解決後，由管理員重新開啟發布。
+gate-incident-open-p0-meaning = 有未關閉的 P0 事故（重播觸及了正式環境、使用者檔案、憑證、帳戶、權限或付款）。
+gate-incident-open-p0-fix = 解決並關閉該 P0 事故，然後重新發布。
