@@ -27,7 +27,7 @@ use skillgate_store::{
     CandidateQuery, NewReplayCase, NewToolCall, NewTrial, Store, StoreError, TrialRow,
 };
 use skillgate_tools::{ReplayTools, ToolLayerConfig};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -1001,9 +1001,15 @@ async fn one_trial(shared: &Shared, key: &TrialKey) -> TrialEnd {
 
 async fn store_trial(shared: &Shared, trial: &NewTrial, calls: &[NewToolCall]) -> TrialEnd {
     match shared.store.record_trial(trial, calls).await {
-        Ok(_) => TrialEnd::Stored {
-            errored: trial.status == "errored",
-        },
+        Ok(id) => {
+            tracing::info!(target: "skillgate::eval", source = "skill_replay_eval",
+                eval_id = %trial.eval_id, case_id = %trial.case_id, arm = %trial.arm,
+                trial_index = trial.trial_index, trial_id = ?id, status = %trial.status,
+                score = ?trial.score, error = ?trial.error, "trial stored");
+            TrialEnd::Stored {
+                errored: trial.status == "errored",
+            }
+        }
         Err(e) => {
             if let Ok(mut errs) = shared.store_errors.lock() {
                 errs.push(e.to_string());
@@ -1014,14 +1020,55 @@ async fn store_trial(shared: &Shared, trial: &NewTrial, calls: &[NewToolCall]) -
 }
 
 /// Decodes a stored trial for the report builder.
-fn trial_data(row: TrialRow, include_transcript: bool) -> (TrialData, Option<Value>) {
+/// The parts of a stored transcript the report needs (the messages are skipped
+/// without being decoded).
+#[derive(Deserialize)]
+struct LightTranscript {
+    #[serde(default)]
+    final_answer: Option<String>,
+    stop: LightStop,
+    totals: LightTotals,
+    #[serde(default)]
+    tool_calls: Vec<LightCall>,
+}
+
+#[derive(Deserialize)]
+struct LightStop {
+    kind: String,
+}
+
+#[derive(Deserialize)]
+struct LightTotals {
+    #[serde(default)]
+    wall_ms: u64,
+}
+
+#[derive(Deserialize)]
+struct LightCall {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    mode: Option<String>,
+    #[serde(default)]
+    rule: Option<String>,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    arguments: Value,
+    #[serde(default)]
+    side_effect: Option<String>,
+}
+
+fn trial_data(mut row: TrialRow) -> (TrialData, Option<String>) {
+    let raw_transcript = row.transcript.take();
     let arm = if row.arm == "baseline" {
         Arm::Baseline
     } else {
         Arm::Candidate
     };
-    let transcript: Option<Value> = row
-        .transcript
+    let transcript: Option<LightTranscript> = raw_transcript
         .as_deref()
         .and_then(|t| serde_json::from_str(t).ok());
     let grades: Option<Value> = row
@@ -1055,60 +1102,29 @@ fn trial_data(row: TrialRow, include_transcript: bool) -> (TrialData, Option<Val
         .and_then(|s| serde_json::from_value(s.clone()).ok());
     let (mut tool_calls, mut side_effects, mut modes) = (Vec::new(), Vec::new(), Vec::new());
     let (mut final_answer, mut stop, mut wall_ms) = (None, "not run".to_string(), None);
-    if let Some(t) = &transcript {
-        final_answer = t
-            .get("final_answer")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        stop = t
-            .get("stop")
-            .and_then(|s| s.get("kind"))
-            .and_then(Value::as_str)
-            .unwrap_or("unknown")
-            .to_string();
-        wall_ms = t
-            .get("totals")
-            .and_then(|x| x.get("wall_ms"))
-            .and_then(Value::as_u64);
-        for c in t
-            .get("tool_calls")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let mode = c.get("mode").and_then(Value::as_str);
-            let kind = c
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or("dispatched");
-            if kind == "dispatched"
-                && let Some(m) =
-                    mode.and_then(|m| serde_json::from_value::<ToolMode>(json!(m)).ok())
+    if let Some(t) = transcript {
+        final_answer = t.final_answer;
+        stop = t.stop.kind;
+        wall_ms = Some(t.totals.wall_ms);
+        for c in t.tool_calls {
+            if c.kind == "dispatched"
+                && let Some(m) = c
+                    .mode
+                    .as_deref()
+                    .and_then(|m| serde_json::from_value::<ToolMode>(json!(m)).ok())
             {
                 modes.push(m);
             }
-            let side = c
-                .get("side_effect")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            if let Some(s) = &side {
+            if let Some(s) = &c.side_effect {
                 side_effects.push(s.clone());
             }
             tool_calls.push(ToolCallEntry {
-                name: c
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                mode: mode.unwrap_or(kind).to_string(),
-                rule: c.get("rule").and_then(Value::as_str).map(str::to_string),
-                reason: c
-                    .get("reason")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                arguments: c.get("arguments").cloned().unwrap_or(Value::Null),
-                side_effect: side,
+                name: c.name,
+                mode: c.mode.unwrap_or(c.kind),
+                rule: c.rule,
+                reason: c.reason,
+                arguments: c.arguments,
+                side_effect: c.side_effect,
             });
         }
     }
@@ -1156,7 +1172,7 @@ fn trial_data(row: TrialRow, include_transcript: bool) -> (TrialData, Option<Val
             wall_ms,
             modes,
         },
-        if include_transcript { transcript } else { None },
+        raw_transcript,
     )
 }
 
@@ -1279,13 +1295,14 @@ async fn finish(
     let settings = &loaded.settings;
     let k = settings.trials as usize;
     let rows = store.trials(eval_id).await?;
-    let mut transcripts: Vec<(String, Value)> = Vec::new();
+    // Raw transcript JSON by trial id; decoded one case at a time below.
+    let mut transcripts: HashMap<String, String> = HashMap::new();
     let mut trials = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.id.clone();
-        let (data, transcript) = trial_data(row, true);
+        let (data, transcript) = trial_data(row);
         if let Some(t) = transcript {
-            transcripts.push((id, t));
+            transcripts.insert(id, t);
         }
         trials.push(data);
     }
@@ -1513,9 +1530,8 @@ async fn finish(
         for arm in [&mut full.baseline, &mut full.candidate] {
             for t in arm.trials.iter_mut() {
                 t.transcript = transcripts
-                    .iter()
-                    .find(|(id, _)| *id == t.trial_id)
-                    .map(|(_, v)| v.clone());
+                    .remove(&t.trial_id)
+                    .and_then(|raw| serde_json::from_str(&raw).ok());
             }
         }
         let mut body = serde_json::to_value(&full).map_err(|e| EvalError::Corrupt {
