@@ -13,6 +13,7 @@ mod error;
 mod evals;
 mod governance;
 mod ids;
+mod ops;
 mod runs;
 mod skills;
 mod web;
@@ -35,6 +36,10 @@ pub use governance::{
     ReviewRow, RollbackOutcome, Severity,
 };
 pub use ids::{content_hash, format_rfc3339_millis, new_id, now_rfc3339};
+pub use ops::{
+    AUDIT_RETENTION_PURGE, OpsEvalRow, OpsPreservationRow, OpsPublishRow, OpsReportFacts,
+    OpsReviewRow, OpsTokenRow, OpsTrialDuration, PURGED_JSON, PurgeCounts, RetentionPolicy,
+};
 pub use runs::{InsertRunsOutcome, RunConflict, RunSummary};
 pub use skills::{DraftRow, NewDraft, SkillFile, SkillSummary, SkillVersionRow, folder_hash};
 pub use web::*;
