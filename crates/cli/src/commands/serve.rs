@@ -4,7 +4,6 @@ use super::Ctx;
 use crate::Outcome;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use skillgate_core::gate::GateConfig;
 use skillgate_web::{Role, WebConfig, generate_token, hash_token};
 use std::net::SocketAddr;
 
@@ -36,11 +35,18 @@ pub enum TokenCommand {
 /// Runs `skillgate serve`: the web UI and JSON API until Ctrl-C.
 pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
     let store = ctx.store().await?;
+    let actor = super::governance::actor_name(None);
+    if let Some(change) = store.observe_phase(ctx.config.gate.phase, &actor).await?
+        && let Some(previous) = change.previous
+    {
+        eprintln!(
+            "note: rollout phase changed from {previous} to {} ([gate] phase); recorded in the audit log",
+            change.current
+        );
+    }
     let cfg = WebConfig {
         addr: args.addr,
-        // The `[gate]` section is read by the governance commands; until it
-        // exposes a GateConfig the server uses the default (strict) phase.
-        gate: GateConfig::default(),
+        gate: ctx.config.gate.gate_config(),
     };
     let context = || format!("skillgate serve --addr {}", args.addr);
     let server = skillgate_web::bind(cfg, store)
@@ -77,7 +83,7 @@ pub async fn token(ctx: &Ctx, cmd: TokenCommand) -> Result<Outcome> {
             let row = store
                 .create_api_token(name, role.as_str(), &hash_token(&token))
                 .await?;
-            let actor = std::env::var("USER").unwrap_or_else(|_| "cli".to_string());
+            let actor = super::governance::actor_name(None);
             store
                 .audit(
                     &actor,
