@@ -10,9 +10,9 @@ use skillgate_core::confidence::{
     ConfidenceDecision, ConfidenceInput, ConfidenceThresholds, decide_confidence,
 };
 use skillgate_core::stats::{
-    CaseVerdict, FlakyCase, GraderOutcome, Interval, NonDiscriminatingGrader, ToolModeCounts,
-    TrialScore, case_delta, flaky_cases, mean, non_discriminating_graders,
-    paired_bootstrap_interval, pass_at_k, pass_hat_k, trigger_rate,
+    CaseVerdict, FlakyCase, GraderOutcome, Interval, NonDiscriminatingGrader,
+    NonDiscriminatingKind, ToolModeCounts, TrialScore, case_delta, flaky_cases, mean,
+    non_discriminating_graders, paired_bootstrap_interval, pass_at_k, pass_hat_k, trigger_rate,
 };
 use skillgate_core::{Arm, Confidence, EvalMode, EvalStatus, Locale, ToolMode};
 use std::collections::BTreeMap;
@@ -461,7 +461,15 @@ pub fn replay_stats(
     };
     let mut by_case: BTreeMap<String, (Vec<TrialReport>, Vec<TrialReport>)> = BTreeMap::new();
     let (mut finished, mut errored) = (0, 0);
+    // Grader analysis names cases by their run id (unique within an eval, and readable).
+    let run_of: BTreeMap<&str, &str> = cases
+        .iter()
+        .map(|c| (c.entry.case_id.as_str(), c.entry.run_id.as_str()))
+        .collect();
     for t in trials {
+        let label = run_of
+            .get(t.case_id.as_str())
+            .map_or_else(|| t.case_id.clone(), |r| (*r).to_string());
         for m in &t.modes {
             counts.record(*m);
         }
@@ -486,7 +494,7 @@ pub fn replay_stats(
             loaded.entry(t.arm).or_default().push(t.report.skill_loaded);
             if let Some(s) = t.report.score {
                 scores.push(TrialScore {
-                    case_id: t.case_id.clone(),
+                    case_id: label.clone(),
                     arm: t.arm,
                     score: s,
                 });
@@ -496,11 +504,11 @@ pub fn replay_stats(
                     outcomes.push(GraderOutcome {
                         case_id: t.case_id.clone(),
                         arm: t.arm,
-                        grader: format!("{}/{}", t.case_id, g.id),
+                        grader: format!("{label}/{}", g.id),
                         passed: p,
                     });
                 } else if g.excluded {
-                    let id = format!("{}/{}: {}", t.case_id, g.id, g.explanation);
+                    let id = format!("{label}/{}: {}", g.id, g.explanation);
                     if !analysis.excluded_graders.contains(&id) {
                         analysis.excluded_graders.push(id);
                     }
@@ -511,7 +519,7 @@ pub fn replay_stats(
             {
                 analysis.script_inconsistent_trials.push(format!(
                     "{} {} #{}: {}",
-                    t.case_id,
+                    label,
                     t.arm.as_str(),
                     t.report.index,
                     sc.detail
@@ -817,8 +825,12 @@ impl EvalReport {
             o.push_str("\nWeak evidence:\n");
             for g in &a.non_discriminating {
                 o.push_str(&format!(
-                    "  - grader {} {:?} in both arms: it cannot tell them apart\n",
-                    g.grader, g.kind
+                    "  - grader {} {} in both arms on every trial: it cannot tell them apart\n",
+                    g.grader,
+                    match g.kind {
+                        NonDiscriminatingKind::AlwaysPasses => "passes",
+                        NonDiscriminatingKind::AlwaysFails => "fails",
+                    }
                 ));
             }
             for f in &a.flaky_cases {
