@@ -346,6 +346,7 @@ async fn report_doc(s: &AppState, id: &str) -> Result<Value, ApiError> {
             obj.insert("case_reports".into(), Value::Array(cases));
         }
     }
+    s.redactor().redact_json(&mut report);
     Ok(report)
 }
 

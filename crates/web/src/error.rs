@@ -39,6 +39,9 @@ pub enum ServeError {
     /// The database could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A `[redaction]` rule is invalid.
+    #[error(transparent)]
+    Redaction(#[from] skillgate_redact::RedactError),
 }
 
 /// An error answered to an HTTP request: a status, a stable machine code and

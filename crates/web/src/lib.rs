@@ -29,6 +29,7 @@ pub use pages::{CaseSort, render_report_page};
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use skillgate_core::gate::GateConfig;
+use skillgate_redact::{RedactionConfig, Redactor};
 use skillgate_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -41,6 +42,8 @@ pub struct WebConfig {
     pub addr: SocketAddr,
     /// Publish-gate configuration (rollout phase, partial evidence).
     pub gate: GateConfig,
+    /// Redaction applied to report text before it is shown (`[redaction]`).
+    pub redaction: RedactionConfig,
 }
 
 /// Shared state of every handler. Cheap to clone.
@@ -54,20 +57,37 @@ struct Inner {
     store: Store,
     gate: GateConfig,
     dev_mode_allowed: bool,
+    redactor: Redactor,
 }
 
 impl AppState {
-    /// State over `store`. `dev_mode_allowed`: whether, while no API token
-    /// exists, requests are treated as a local `admin` (only ever true on a
-    /// loopback address).
+    /// State over `store`, redacting shown text with the standard rules.
+    /// `dev_mode_allowed`: whether, while no API token exists, requests are
+    /// treated as a local `admin` (only ever true on a loopback address).
     pub fn new(store: Store, gate: GateConfig, dev_mode_allowed: bool) -> AppState {
+        AppState::with_redactor(store, gate, dev_mode_allowed, Redactor::standard())
+    }
+
+    /// Like [`AppState::new`] with a configured [`Redactor`].
+    pub fn with_redactor(
+        store: Store,
+        gate: GateConfig,
+        dev_mode_allowed: bool,
+        redactor: Redactor,
+    ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 store,
                 gate,
                 dev_mode_allowed,
+                redactor,
             }),
         }
+    }
+
+    /// The redactor applied to report text before it is shown.
+    pub fn redactor(&self) -> &Redactor {
+        &self.inner.redactor
     }
 
     /// The store.
@@ -169,6 +189,7 @@ impl Server {
 /// token, the server runs in local dev mode (everyone is `admin`, shown in
 /// the header) until a token is created.
 pub async fn bind(cfg: WebConfig, store: Store) -> Result<Server, ServeError> {
+    let redactor = Redactor::new(&cfg.redaction)?;
     let loopback = cfg.addr.ip().is_loopback();
     let tokens = store.count_api_tokens().await?;
     if !loopback && tokens == 0 {
@@ -196,7 +217,7 @@ pub async fn bind(cfg: WebConfig, store: Store) -> Result<Server, ServeError> {
         listener,
         addr,
         dev_mode: tokens == 0,
-        app: router(AppState::new(store, cfg.gate, loopback)),
+        app: router(AppState::with_redactor(store, cfg.gate, loopback, redactor)),
     })
 }
 

@@ -1151,6 +1151,15 @@ async fn load_report_view(
             .map(|(i, d)| view::CaseRow::from_json(i, &parse_json(&d.body)))
             .collect();
     }
+    let r = state.redactor();
+    for c in &mut view.cases {
+        if let std::borrow::Cow::Owned(t) = r.redact_str(&c.task) {
+            c.task = t;
+        }
+        if let std::borrow::Cow::Owned(t) = r.redact_str(&c.why) {
+            c.why = t;
+        }
+    }
     let skill = store.get_draft(&eval.draft_id).await?.skill_name;
     Ok((eval, view, skill))
 }
@@ -1173,6 +1182,7 @@ async fn load_report_doc(state: &AppState, eval_id: &str) -> Result<Value, ApiEr
             obj.insert("case_reports".into(), Value::Array(cases));
         }
     }
+    state.redactor().redact_json(&mut report);
     Ok(report)
 }
 
@@ -1192,8 +1202,9 @@ async fn load_case(state: &AppState, eval_id: &str, n: usize) -> Result<Option<V
             if !doc.body.contains(&case_id) {
                 continue;
             }
-            let v = parse_json(&doc.body);
+            let mut v = parse_json(&doc.body);
             if v.get("case_id").and_then(Value::as_str) == Some(case_id.as_str()) {
+                state.redactor().redact_json(&mut v);
                 return Ok(Some(v));
             }
         }

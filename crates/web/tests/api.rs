@@ -276,6 +276,7 @@ async fn non_loopback_address_without_tokens_is_refused() {
     let cfg = skillgate_web::WebConfig {
         addr: "0.0.0.0:0".parse().unwrap(),
         gate: Default::default(),
+        redaction: Default::default(),
     };
     let err = skillgate_web::bind(cfg, f.store.clone()).await.unwrap_err();
     assert!(
@@ -291,6 +292,7 @@ async fn loopback_without_tokens_starts_in_dev_mode() {
     let cfg = skillgate_web::WebConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
         gate: Default::default(),
+        redaction: Default::default(),
     };
     let server = skillgate_web::bind(cfg, f.store.clone()).await.unwrap();
     assert!(server.dev_mode());

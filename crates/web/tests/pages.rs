@@ -79,8 +79,8 @@ async fn case_detail_shows_both_arms_tool_modes_and_grader_explanations() {
     assert!(html.contains("arm-baseline") && html.contains("arm-candidate"));
     assert!(html.contains("mode-blocked") && html.contains("deleting is blocked by replay policy"));
     assert!(
-        html.contains("email to ap@example.com, subject &#39;Batch summary&#39;"),
-        "side effect missing"
+        html.contains("email to [REDACTED:email], subject &#39;Batch summary&#39;"),
+        "side effect missing or not redacted"
     );
     assert!(html.contains("judge: matches the accepted answer"));
     assert!(
@@ -318,4 +318,33 @@ async fn gate_errors_are_shown_in_the_page_language() {
         "review-missing fix not translated"
     );
     assert!(html.contains("data-rule=\"review-missing\""));
+}
+
+#[tokio::test]
+async fn secrets_in_reports_are_redacted_before_display() {
+    let mut report = sample::sample_report("passed", 1);
+    let secret = "sk-proj-abcdefghijklmnopqrstuvwxyz012345";
+    report["case_reports"][0]["task"] =
+        serde_json::json!(format!("Rotate key {secret} for bob@example.com"));
+    report["case_reports"][0]["candidate"]["trials"][0]["tool_calls"][0]["arguments"] =
+        serde_json::json!({"api_key": secret});
+    let f = fixture(Some(report)).await;
+    let eval = f.eval_id.clone().unwrap();
+    let app = app(&f.store);
+    for uri in [
+        format!("/evals/{eval}"),
+        format!("/evals/{eval}/cases/0"),
+        format!("/evals/{eval}/raw"),
+        format!("/api/evals/{eval}/report"),
+        format!("/api/evals/{eval}/cases/0"),
+    ] {
+        let (status, _, body) = send(&app, get(&uri)).await;
+        assert_eq!(status, 200, "{uri}");
+        assert!(!body.contains(secret), "{uri} shows the secret");
+        assert!(
+            !body.contains("bob@example.com"),
+            "{uri} shows the email address"
+        );
+        assert!(body.contains("REDACTED"), "{uri} has no redaction marker");
+    }
 }

@@ -47,6 +47,8 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
     let cfg = WebConfig {
         addr: args.addr,
         gate: ctx.config.gate.gate_config(),
+        // `[redaction]` is not in skillgate.toml yet: the standard rules.
+        redaction: Default::default(),
     };
     let context = || format!("skillgate serve --addr {}", args.addr);
     let server = skillgate_web::bind(cfg, store)
