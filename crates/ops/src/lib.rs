@@ -813,6 +813,42 @@ pub fn render(data: &OpsData, now: OffsetDateTime) -> String {
     out
 }
 
+/// Metrics over the last `window`, read from `store` now (`skillgate metrics`).
+pub async fn metrics_report(store: &Store, window: Duration) -> Result<ProductMetrics, OpsError> {
+    let now = OffsetDateTime::now_utc();
+    let data = load(store, Some(now - window)).await?;
+    Ok(compute_metrics(&data, now - window, now))
+}
+
+/// Baseline span the spike alerts need beyond the newest week (5 weeks).
+pub const ALERT_LOOKBACK: Duration = Duration::days(35);
+
+/// Every alert evaluated now over `window` (`skillgate alerts`). Reads at
+/// least [`ALERT_LOOKBACK`] of rows so the spike baselines are complete.
+pub async fn alerts_report(store: &Store, window: Duration) -> Result<Vec<AlertState>, OpsError> {
+    let now = OffsetDateTime::now_utc();
+    let data = load(store, Some(now - window.max(ALERT_LOOKBACK))).await?;
+    Ok(evaluate_alerts(
+        &data,
+        now,
+        window,
+        &AlertThresholds::default(),
+    ))
+}
+
+/// Purges raw replay data past `policy` now (`skillgate purge`); see
+/// [`Store::purge_raw`].
+pub async fn purge(
+    store: &Store,
+    policy: &RetentionConfig,
+    dry_run: bool,
+    actor: &str,
+) -> Result<skillgate_store::PurgeCounts, OpsError> {
+    Ok(store
+        .purge_raw(policy, OffsetDateTime::now_utc(), dry_run, actor)
+        .await?)
+}
+
 /// Escapes a label value (backslash, quote, newline).
 fn esc(s: &str) -> String {
     s.replace('\\', "\\\\")
