@@ -57,6 +57,23 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiUser, ApiError> {
+        // A cross-site HTML form can POST, but not with a JSON content type
+        // (that needs a CORS preflight, which this server never grants).
+        if parts.method != axum::http::Method::GET && parts.method != axum::http::Method::HEAD {
+            let json = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim_start().starts_with("application/json"));
+            if !json {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "json_required",
+                    "API requests that change something must send Content-Type: application/json \
+                     (a JSON body, `{}` when there is nothing to say)",
+                ));
+            }
+        }
         match auth::identify(state, &parts.headers).await? {
             Who::Known(id) => Ok(ApiUser(id)),
             Who::Anonymous => Err(auth::unauthenticated(

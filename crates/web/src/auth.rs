@@ -162,7 +162,10 @@ pub(crate) async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Wh
             )),
         };
     }
-    if state.dev_mode_allowed() && state.store().count_api_tokens().await? == 0 {
+    if state.dev_mode_allowed()
+        && loopback_host(headers)
+        && state.store().count_api_tokens().await? == 0
+    {
         return Ok(Who::Known(Identity {
             name: "local-dev".into(),
             role: Role::Admin,
@@ -170,6 +173,24 @@ pub(crate) async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Wh
         }));
     }
     Ok(Who::Anonymous)
+}
+
+/// Whether the request's `Host` names this machine (`localhost`, `127.x`,
+/// `[::1]`). Dev mode needs it, so a web page whose domain resolves to
+/// 127.0.0.1 (DNS rebinding) does not get admin rights.
+pub(crate) fn loopback_host(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        // HTTP/1.1 requires Host; requests built in-process have none.
+        return true;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// 401 `unauthenticated` with `message`.
@@ -243,6 +264,20 @@ mod tests {
             check_csrf(&HeaderMap::new(), "").unwrap_err().code,
             "csrf_failed"
         );
+    }
+
+    #[test]
+    fn only_loopback_host_names_count_as_local() {
+        let host = |h: &'static str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::HOST, HeaderValue::from_static(h));
+            m
+        };
+        assert!(loopback_host(&host("127.0.0.1:8080")));
+        assert!(loopback_host(&host("localhost:8080")));
+        assert!(loopback_host(&host("[::1]:8080")));
+        assert!(!loopback_host(&host("evil.example:8080")));
+        assert!(!loopback_host(&host("10.0.0.5")));
     }
 
     #[test]

@@ -298,3 +298,33 @@ async fn loopback_without_tokens_starts_in_dev_mode() {
     assert!(server.dev_mode());
     assert_ne!(server.local_addr().port(), 0);
 }
+
+#[tokio::test]
+async fn a_cross_site_form_post_cannot_use_the_api() {
+    let f = fixture(Some(passing_report())).await;
+    let uri = format!("/api/drafts/{}/publish", f.draft_id);
+    let req = Request::post(&uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(""))
+        .unwrap();
+    let (status, _, body) = send(&app(&f.store), req).await;
+    assert_eq!((status, code(&body).as_str()), (415, "json_required"));
+    assert!(
+        f.store
+            .publish_decisions(&f.draft_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn dev_mode_needs_a_loopback_host_name() {
+    let f = fixture(None).await;
+    let app = app(&f.store);
+    let local = get_with("/api/me", &[("host", "127.0.0.1:8080")]);
+    assert_eq!(send(&app, local).await.0, 200);
+    let rebound = get_with("/api/me", &[("host", "attacker.example:8080")]);
+    let (status, _, body) = send(&app, rebound).await;
+    assert_eq!((status, code(&body).as_str()), (401, "unauthenticated"));
+}
