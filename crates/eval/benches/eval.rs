@@ -215,6 +215,7 @@ async fn one(cases: usize, delay_ms: u64, concurrency: usize) -> (f64, f64, usiz
         duplicate_similarity: 1.01,
         ..Default::default()
     };
+    let rss_before = proc_status("VmRSS:").unwrap_or(0);
     let cpu0 = cpu_secs();
     let t0 = Instant::now();
     let out = run_eval(&store, &draft.id, settings, &env).await.unwrap();
@@ -222,7 +223,7 @@ async fn one(cases: usize, delay_ms: u64, concurrency: usize) -> (f64, f64, usiz
     let cpu = cpu_secs() - cpu0;
     let trials = out.report.trials.finished;
     let status = format!(
-        "{} ({} finished, {} errored; {})",
+        "RSS before the eval {rss_before} KiB; {} ({} finished, {} errored; {})",
         out.report.status.as_str(),
         trials,
         out.report.trials.errored,

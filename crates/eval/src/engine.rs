@@ -1460,7 +1460,7 @@ async fn finish(
             }
         ),
     };
-    let mut usage = stats.usage.clone();
+    let mut usage = stats.usage;
     usage.token_budget = settings.token_budget;
     usage.budget_exhausted = budget_exhausted;
     let parse = |s: Option<&str>| s.and_then(|s| serde_json::from_str::<Value>(s).ok());
@@ -1489,7 +1489,7 @@ async fn finish(
         confidence_reasons: decision.reasons,
         replay_cases: entries,
         skipped_runs: loaded.meta.skipped_runs.clone(),
-        case_reports: stats.case_reports.clone(),
+        case_reports: stats.case_reports,
         preservation_report: parse(loaded.draft.preservation_report.as_deref()),
         safety_report: parse(loaded.draft.safety_report.as_deref()),
         lint_report: parse(loaded.draft.lint_report.as_deref()),
@@ -1508,8 +1508,8 @@ async fn finish(
             resumed: loaded.meta.resumed,
         },
         usage,
-        trigger_rate: stats.trigger.clone(),
-        grader_analysis: stats.analysis.clone(),
+        trigger_rate: stats.trigger,
+        grader_analysis: stats.analysis,
         trials: TrialCounts {
             planned,
             finished: stats.finished,
@@ -1523,25 +1523,35 @@ async fn finish(
     if mode == EvalMode::Heuristic && !any_trial {
         report.case_reports.clear();
     }
-    // Case reports with transcripts.
+    // Case reports with transcripts, one case at a time (the transcripts are
+    // decoded for the case, serialized, and dropped again).
+    #[derive(Serialize)]
+    struct CaseBody<'a> {
+        eval_id: &'a str,
+        #[serde(flatten)]
+        report: &'a crate::report::CaseReport,
+    }
     let mut case_bodies = Vec::with_capacity(report.case_reports.len());
-    for c in &report.case_reports {
-        let mut full = c.clone();
-        for arm in [&mut full.baseline, &mut full.candidate] {
+    for c in report.case_reports.iter_mut() {
+        for arm in [&mut c.baseline, &mut c.candidate] {
             for t in arm.trials.iter_mut() {
                 t.transcript = transcripts
                     .remove(&t.trial_id)
                     .and_then(|raw| serde_json::from_str(&raw).ok());
             }
         }
-        let mut body = serde_json::to_value(&full).map_err(|e| EvalError::Corrupt {
-            what: "case report".into(),
-            reason: e.to_string(),
+        let body = serde_json::to_string(&CaseBody { eval_id, report: c }).map_err(|e| {
+            EvalError::Corrupt {
+                what: "case report".into(),
+                reason: e.to_string(),
+            }
         })?;
-        if let Value::Object(m) = &mut body {
-            m.insert("eval_id".into(), json!(eval_id));
+        case_bodies.push(body);
+        for arm in [&mut c.baseline, &mut c.candidate] {
+            for t in arm.trials.iter_mut() {
+                t.transcript = None;
+            }
         }
-        case_bodies.push(body.to_string());
     }
     let body = serde_json::to_string(&report).map_err(|e| EvalError::Corrupt {
         what: "eval report".into(),
