@@ -394,6 +394,14 @@ fn mode_label(tr: &Tr, mode: &str) -> &'static str {
     }
 }
 
+fn eval_mode_label(tr: &Tr, mode: &str) -> String {
+    match mode {
+        "replay" => tr.t("eval-mode-replay").to_string(),
+        "heuristic" => tr.t("eval-mode-heuristic").to_string(),
+        other => other.to_string(),
+    }
+}
+
 fn delta_class(delta: Option<f64>) -> &'static str {
     match delta {
         Some(d) if d > 0.05 => "pos",
@@ -692,7 +700,7 @@ async fn draft_tpl<'a>(
                 id: e.eval_id.clone(),
                 status_label: eval_label(tr, &e.status),
                 status: e.status.clone(),
-                mode: e.mode.clone(),
+                mode: eval_mode_label(tr, &e.mode),
                 created_at: e.created_at.clone(),
                 has_report: e.report.is_some(),
             })
@@ -1016,7 +1024,10 @@ fn report_tpl<'a>(
     });
     let mut meta = Vec::new();
     for (key, value) in [
-        ("meta-mode", Some(v.mode.clone()).filter(|m| !m.is_empty())),
+        (
+            "meta-mode",
+            Some(eval_mode_label(tr, &v.mode)).filter(|m| !m.is_empty()),
+        ),
         ("meta-provider", v.provider.clone()),
         ("meta-model", v.model.clone()),
         ("meta-locale", v.locale.clone()),

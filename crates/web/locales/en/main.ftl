@@ -277,3 +277,6 @@ gate-publish-disabled-meaning = Publishing is turned off by the kill switch.
 gate-publish-disabled-fix = An admin turns publishing back on once the reason for the kill switch is resolved.
 gate-incident-open-p0-meaning = A P0 incident is open (a replay touched production, user files, credentials, accounts, permissions or payments).
 gate-incident-open-p0-fix = Resolve and close the P0 incident, then publish again.
+
+eval-mode-replay = replay
+eval-mode-heuristic = heuristic (static checks only)

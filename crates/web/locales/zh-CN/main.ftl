@@ -269,3 +269,6 @@ gate-publish-disabled-meaning = 发布已被紧急开关关闭。
 gate-publish-disabled-fix = 紧急开关的原因解决后，由管理员重新开启发布。
 gate-incident-open-p0-meaning = 存在未关闭的 P0 事故（回放触及了生产环境、用户文件、凭据、账户、权限或支付）。
 gate-incident-open-p0-fix = 解决并关闭该 P0 事故，然后重新发布。
+
+eval-mode-replay = 回放
+eval-mode-heuristic = 启发式（仅静态检查）

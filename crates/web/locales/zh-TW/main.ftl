@@ -269,3 +269,6 @@ gate-publish-disabled-meaning = 發布已被緊急開關關閉。
 gate-publish-disabled-fix = 緊急開關的原因解決後，由管理員重新開啟發布。
 gate-incident-open-p0-meaning = 有未關閉的 P0 事故（重播觸及了正式環境、使用者檔案、憑證、帳戶、權限或付款）。
 gate-incident-open-p0-fix = 解決並關閉該 P0 事故，然後重新發布。
+
+eval-mode-replay = 重播
+eval-mode-heuristic = 啟發式（僅靜態檢查）
