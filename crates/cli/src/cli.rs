@@ -86,7 +86,10 @@ pub enum Command {
     #[command(subcommand)]
     Incident(crate::commands::governance::IncidentCommand),
     /// Start the reviewer web UI and HTTP API (not supported yet).
-    Serve(PassThrough),
+    Serve(crate::commands::serve::ServeArgs),
+    /// API tokens for the web UI and HTTP API.
+    #[command(subcommand)]
+    Token(crate::commands::serve::TokenCommand),
     /// Run a queue worker (not supported yet).
     Worker(PassThrough),
     /// Remove raw data past retention (not supported yet).

@@ -7,6 +7,7 @@ pub mod eval;
 pub mod governance;
 mod policy;
 mod runs;
+pub mod serve;
 mod skills;
 
 use crate::cli::{Cli, Command};
@@ -85,7 +86,8 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Rollback(args) => governance::rollback(&ctx, args).await,
         Command::Replay(cmd) => governance::replay(&ctx, cmd).await,
         Command::Incident(cmd) => governance::incident(&ctx, cmd).await,
-        Command::Serve(_) => Err(not_supported("`skillgate serve` (web UI, issue 8)")),
+        Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Token(cmd) => serve::token(&ctx, cmd).await,
         Command::Worker(_) => Err(not_supported("`skillgate worker` (PostgreSQL scale-out)")),
         Command::Purge(_) => Err(not_supported("`skillgate purge` (retention, issue 9)")),
     }
