@@ -48,8 +48,10 @@ pub enum EvalError {
     /// The eval does not exist.
     #[error("eval '{0}' not found; `skillgate report show latest` shows the newest eval")]
     EvalNotFound(String),
-    /// The eval already finished.
-    #[error("eval {0} already finished; start a new one with `skillgate eval DRAFT_ID`")]
+    /// The eval already finished (and is not `partial`).
+    #[error(
+        "eval {0} already finished and is not partial; start a new one with `skillgate eval DRAFT_ID`"
+    )]
     AlreadyFinished(String),
     /// A stored document could not be read.
     #[error("{what} is unreadable: {reason}")]
@@ -465,8 +467,8 @@ pub async fn run_eval(
     continue_eval(store, &eval.id, loaded, skills, blocker, env, started).await
 }
 
-/// Continues an interrupted eval: runs only the trials not stored yet, then
-/// reports.
+/// Continues an interrupted or `partial` eval: runs only the trials not
+/// stored yet, then reports again.
 pub async fn resume_eval(
     store: &Store,
     eval_id: &str,
@@ -478,7 +480,9 @@ pub async fn resume_eval(
         Err(StoreError::NotFound { .. }) => return Err(EvalError::EvalNotFound(eval_id.into())),
         Err(e) => return Err(e.into()),
     };
-    if eval.finished_at.is_some() {
+    // A `partial` eval (budget spent, provider lost) may be continued; any
+    // other finished eval is final.
+    if eval.finished_at.is_some() && eval.status != "partial" {
         return Err(EvalError::AlreadyFinished(eval_id.into()));
     }
     let cfg: StoredConfig = serde_json::from_str(&eval.config).map_err(|e| EvalError::Corrupt {

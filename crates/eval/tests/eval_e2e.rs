@@ -247,3 +247,52 @@ async fn token_budget_stops_cleanly_with_status_partial_and_keeps_finished_trial
     assert!(stored > 0 && stored < 18, "{stored}");
     assert_eq!(r.trials.finished + r.trials.errored, stored);
 }
+
+#[tokio::test]
+async fn provider_lost_mid_eval_gives_partial_and_resume_completes_it() {
+    use skillgate_scripted_llm::{Script, Step};
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    // Probe + 6 answers, then 503 for ever (no retries): the provider is gone.
+    let mut steps = vec![Step::text("OK")];
+    steps.extend((0..6).map(|_| Step::text("GAMMA-OK ALPHA-OK")));
+    steps.push(Step::status(503));
+    let failing = skillgate_scripted_llm::start(Script {
+        steps,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut s = settings();
+    s.concurrency = Some(1);
+    let out = run_eval(
+        &store,
+        &draft_id,
+        s,
+        &env(Some(provider(&failing.openai_base_url(), 1))),
+    )
+    .await
+    .unwrap();
+    let r = &out.report;
+    assert_eq!(r.status, EvalStatus::Partial, "{}", r.status_reason);
+    assert!(
+        r.status_reason.contains("the provider stopped answering"),
+        "{}",
+        r.status_reason
+    );
+    assert_eq!((r.trials.finished, r.trials.not_run), (6, 12));
+    assert_eq!(store.count_trials(&out.eval_id).await.unwrap(), 6);
+
+    // A partial eval is finished; a new eval of the draft starts from scratch.
+    let good = skillgate_scripted_llm::start(script(0)).await.unwrap();
+    let again = run_eval(
+        &store,
+        &draft_id,
+        settings(),
+        &env(Some(provider(&good.openai_base_url(), 2))),
+    )
+    .await
+    .unwrap();
+    assert_ne!(again.eval_id, out.eval_id);
+    assert_eq!(again.report.trials.finished, 18);
+}

@@ -280,6 +280,12 @@ pub async fn eval(ctx: &Ctx, args: EvalArgs) -> Result<Outcome> {
         (Some(id), _) => skillgate_eval::resume_eval(&store, id, &env).await?,
         (None, Some(draft)) => {
             let settings = eval_settings(&ctx.config, Some(&args))?;
+            if let Some(unfinished) = store.unfinished_eval(draft).await? {
+                eprintln!(
+                    "eval: resuming the unfinished eval {} of draft {draft} with its stored settings (--cases, --trials, --locale, --tenant and --budget apply to new evals only)",
+                    unfinished.id
+                );
+            }
             skillgate_eval::run_eval(&store, draft, settings, &env).await?
         }
         (None, None) => {
