@@ -28,6 +28,7 @@ pub(crate) fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>
         ("GET", "/api/drafts", get(list_drafts)),
         ("GET", "/api/drafts/{id}", get(get_draft)),
         ("GET", "/api/drafts/{id}/evals", get(draft_evals)),
+        ("POST", "/api/drafts/{id}/evals", post(start_eval)),
         ("GET", "/api/drafts/{id}/gate", get(draft_gate)),
         ("GET", "/api/drafts/{id}/reviews", get(draft_reviews)),
         ("POST", "/api/drafts/{id}/reviews", post(create_review)),
@@ -248,6 +249,36 @@ async fn draft_evals(
         .map(brief)
         .collect();
     ok(evals)
+}
+
+#[derive(Deserialize)]
+struct StartEvalBody {
+    #[serde(default)]
+    cases: Option<usize>,
+    #[serde(default)]
+    trials: Option<u32>,
+    #[serde(default)]
+    prompt_locale: Option<String>,
+}
+
+async fn start_eval(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    payload: Result<Json<StartEvalBody>, JsonRejection>,
+) -> ApiResult {
+    let who = user.need(Role::Reviewer)?;
+    let b = body(payload)?;
+    let started = crate::start_eval(
+        &s,
+        &id,
+        b.cases.map(|c| c.to_string()).as_deref(),
+        b.trials.map(|t| t.to_string()).as_deref(),
+        b.prompt_locale.as_deref(),
+        &who.name,
+    )
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "started": started }))).into_response())
 }
 
 async fn draft_gate(State(s): State<AppState>, user: ApiUser, Path(id): Path<String>) -> ApiResult {

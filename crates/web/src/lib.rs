@@ -35,6 +35,29 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// An eval the reviewer asked for from the UI or API.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EvalRequest {
+    /// Draft to evaluate.
+    pub draft_id: String,
+    /// At most this many replay cases (`None`: the configured default).
+    pub cases: Option<usize>,
+    /// Trials per case and arm (`None`: the configured default).
+    pub trials: Option<u32>,
+    /// Prompt locale (`None`: each case's own).
+    pub prompt_locale: Option<skillgate_core::Locale>,
+    /// Who asked (the token's name).
+    pub requested_by: String,
+}
+
+/// Starts evals in the background; the eval engine lives outside this crate
+/// (the CLI wires it). Returns a short description of what was started.
+pub trait EvalStarter: Send + Sync + std::fmt::Debug + 'static {
+    /// Starts the eval and returns at once; the eval shows up on the draft
+    /// page as it runs.
+    fn start(&self, request: &EvalRequest) -> Result<String, String>;
+}
+
 /// How `serve` runs.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -44,6 +67,8 @@ pub struct WebConfig {
     pub gate: GateConfig,
     /// Redaction applied to report text before it is shown (`[redaction]`).
     pub redaction: RedactionConfig,
+    /// Starts evals from the UI and API (`None`: that form answers "not supported").
+    pub evals: Option<Arc<dyn EvalStarter>>,
 }
 
 /// Shared state of every handler. Cheap to clone.
@@ -58,6 +83,7 @@ struct Inner {
     gate: GateConfig,
     dev_mode_allowed: bool,
     redactor: Redactor,
+    evals: Option<Arc<dyn EvalStarter>>,
 }
 
 impl AppState {
@@ -81,8 +107,29 @@ impl AppState {
                 gate,
                 dev_mode_allowed,
                 redactor,
+                evals: None,
             }),
         }
+    }
+
+    /// The same state, starting evals with `starter` (the start-eval form and
+    /// `POST /api/drafts/{id}/evals` answer 501 without one).
+    pub fn with_eval_starter(self, starter: Arc<dyn EvalStarter>) -> AppState {
+        let inner = &self.inner;
+        AppState {
+            inner: Arc::new(Inner {
+                store: inner.store.clone(),
+                gate: inner.gate.clone(),
+                dev_mode_allowed: inner.dev_mode_allowed,
+                redactor: inner.redactor.clone(),
+                evals: Some(starter),
+            }),
+        }
+    }
+
+    /// The eval starter, if one is wired.
+    pub fn eval_starter(&self) -> Option<&dyn EvalStarter> {
+        self.inner.evals.as_deref()
     }
 
     /// The redactor applied to report text before it is shown.
@@ -217,11 +264,100 @@ pub async fn bind(cfg: WebConfig, store: Store) -> Result<Server, ServeError> {
         listener,
         addr,
         dev_mode: tokens == 0,
-        app: router(AppState::with_redactor(store, cfg.gate, loopback, redactor)),
+        app: router({
+            let state = AppState::with_redactor(store, cfg.gate, loopback, redactor);
+            match cfg.evals {
+                Some(starter) => state.with_eval_starter(starter),
+                None => state,
+            }
+        }),
     })
 }
 
 /// [`bind`]s and serves until Ctrl-C.
 pub async fn serve(cfg: WebConfig, store: Store) -> Result<(), ServeError> {
     bind(cfg, store).await?.run().await
+}
+
+/// Checks a start-eval request (draft exists and is not published; cases
+/// 1–1000, trials 1–20, a known prompt locale) and hands it to the starter.
+pub(crate) async fn start_eval(
+    state: &AppState,
+    draft_id: &str,
+    cases: Option<&str>,
+    trials: Option<&str>,
+    prompt_locale: Option<&str>,
+    requested_by: &str,
+) -> Result<String, ApiError> {
+    let Some(starter) = state.eval_starter() else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::NOT_IMPLEMENTED,
+            "not_supported",
+            "starting evals from the web is not supported by this server; run \
+             `skillgate eval DRAFT_ID` (it is wired when the server runs as `skillgate serve`)",
+        ));
+    };
+    let draft = state.store().get_draft(draft_id).await?;
+    if draft.status == "published" {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "already_published",
+            format!(
+                "draft {draft_id} is already published; submit a new draft to evaluate a change"
+            ),
+        ));
+    }
+    let cases = match cases {
+        None => None,
+        Some(c) => Some(
+            c.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "cases must be a number from 1 to 1000, not '{c}'"
+                    ))
+                })?,
+        ),
+    };
+    let trials = match trials {
+        None => None,
+        Some(t) => Some(
+            t.parse::<u32>()
+                .ok()
+                .filter(|n| (1..=20).contains(n))
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "trials must be a number from 1 to 20, not '{t}'"
+                    ))
+                })?,
+        ),
+    };
+    let prompt_locale = match prompt_locale {
+        None => None,
+        Some(l) => Some(skillgate_core::Locale::parse(l).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "prompt_locale must be en, zh-CN or zh-TW, not '{l}'"
+            ))
+        })?),
+    };
+    let request = EvalRequest {
+        draft_id: draft.id,
+        cases,
+        trials,
+        prompt_locale,
+        requested_by: requested_by.to_string(),
+    };
+    let started = starter.start(&request).map_err(|reason| {
+        ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "eval_not_started",
+            format!("the eval of draft {draft_id} could not be started: {reason}"),
+        )
+    })?;
+    state
+        .store()
+        .audit(requested_by, "eval.request", draft_id, &started)
+        .await?;
+    Ok(started)
 }

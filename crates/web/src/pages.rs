@@ -36,6 +36,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/drafts/{id}", get(draft_page))
         .route("/drafts/{id}/review", post(review_form))
         .route("/drafts/{id}/publish", post(publish_form))
+        .route("/drafts/{id}/evals", post(start_eval_form))
         .route("/drafts/{id}/preservation", get(preservation_page))
         .route("/evals/{id}", get(report_page))
         .route("/evals/{id}/cases/{n}", get(case_page))
@@ -578,6 +579,7 @@ struct DraftTpl<'a> {
     notice: Option<Notice>,
     rationale: String,
     published: bool,
+    can_start_eval: bool,
 }
 
 #[derive(Deserialize)]
@@ -716,6 +718,7 @@ async fn draft_tpl<'a>(
         decisions,
         notice,
         rationale,
+        can_start_eval: state.eval_starter().is_some(),
     })
 }
 
@@ -737,6 +740,11 @@ async fn draft_page(
         Some("published") => Some(Notice {
             class: "ok",
             text: page.t("notice-published").to_string(),
+            errors: Vec::new(),
+        }),
+        Some("eval-started") => Some(Notice {
+            class: "ok",
+            text: page.t("notice-eval-started").to_string(),
             errors: Vec::new(),
         }),
         _ => None,
@@ -858,6 +866,61 @@ async fn publish_form(
     match draft_tpl(&state, &page, &id, Some(notice), String::new()).await {
         Ok(tpl) => page.render(StatusCode::CONFLICT, &tpl),
         Err(e) => page.error(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct StartEvalData {
+    csrf: String,
+    #[serde(default)]
+    cases: String,
+    #[serde(default)]
+    trials: String,
+    #[serde(default)]
+    prompt_locale: String,
+}
+
+async fn start_eval_form(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<StartEvalData>,
+) -> Response {
+    let who = match page.user(Role::Reviewer) {
+        Ok(w) => w.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let result = crate::start_eval(
+        &state,
+        &id,
+        opt(&form.cases).as_deref(),
+        opt(&form.trials).as_deref(),
+        opt(&form.prompt_locale).as_deref(),
+        &who.name,
+    )
+    .await;
+    match result {
+        Ok(_) => {
+            Redirect::to(&format!("/drafts/{}?done=eval-started", url_encode(&id))).into_response()
+        }
+        Err(e) if e.status == StatusCode::NOT_FOUND => page.error(e),
+        Err(e) => {
+            let status = e.status;
+            let notice = Notice {
+                class: "bad",
+                text: e.message,
+                errors: Vec::new(),
+            };
+            match draft_tpl(&state, &page, &id, Some(notice), String::new()).await {
+                Ok(tpl) => page.render(status, &tpl),
+                Err(e) => page.error(e),
+            }
+        }
     }
 }
 

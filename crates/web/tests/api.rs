@@ -277,6 +277,7 @@ async fn non_loopback_address_without_tokens_is_refused() {
         addr: "0.0.0.0:0".parse().unwrap(),
         gate: Default::default(),
         redaction: Default::default(),
+        evals: None,
     };
     let err = skillgate_web::bind(cfg, f.store.clone()).await.unwrap_err();
     assert!(
@@ -293,6 +294,7 @@ async fn loopback_without_tokens_starts_in_dev_mode() {
         addr: "127.0.0.1:0".parse().unwrap(),
         gate: Default::default(),
         redaction: Default::default(),
+        evals: None,
     };
     let server = skillgate_web::bind(cfg, f.store.clone()).await.unwrap();
     assert!(server.dev_mode());
@@ -327,4 +329,31 @@ async fn dev_mode_needs_a_loopback_host_name() {
     let rebound = get_with("/api/me", &[("host", "attacker.example:8080")]);
     let (status, _, body) = send(&app, rebound).await;
     assert_eq!((status, code(&body).as_str()), (401, "unauthenticated"));
+}
+
+#[tokio::test]
+async fn starting_an_eval_without_an_engine_is_not_supported() {
+    let f = fixture(None).await;
+    let uri = format!("/api/drafts/{}/evals", f.draft_id);
+    let (status, _, body) = send(&app(&f.store), post_json(&uri, &json!({}), None)).await;
+    assert_eq!((status, code(&body).as_str()), (501, "not_supported"));
+}
+
+#[tokio::test]
+async fn start_eval_checks_its_numbers() {
+    let f = fixture(None).await;
+    let starter = std::sync::Arc::new(RecordingStarter::default());
+    let app = app_with_starter(&f.store, starter.clone());
+    let uri = format!("/api/drafts/{}/evals", f.draft_id);
+    let (status, _, body) = send(&app, post_json(&uri, &json!({"trials": 99}), None)).await;
+    assert_eq!((status, code(&body).as_str()), (400, "invalid_request"));
+    let (status, _, body) = send(
+        &app,
+        post_json(&uri, &json!({"cases": 3, "prompt_locale": "zh-CN"}), None),
+    )
+    .await;
+    assert_eq!(status, 202, "{body}");
+    let asked = starter.0.lock().unwrap().clone();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].prompt_locale, Some(skillgate_core::Locale::ZhCn));
 }

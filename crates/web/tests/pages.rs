@@ -348,3 +348,41 @@ async fn secrets_in_reports_are_redacted_before_display() {
         assert!(body.contains("REDACTED"), "{uri} has no redaction marker");
     }
 }
+
+#[tokio::test]
+async fn start_eval_form_hands_the_request_to_the_eval_starter() {
+    let f = fixture(None).await;
+    let starter = std::sync::Arc::new(RecordingStarter::default());
+    let app = app_with_starter(&f.store, starter.clone());
+    let (_, _, html) = send(&app, get(&format!("/drafts/{}", f.draft_id))).await;
+    assert!(html.contains("id=\"start-eval-form\""));
+    let uri = format!("/drafts/{}/evals", f.draft_id);
+    let form = format!("csrf={CSRF}&cases=5&trials=2&prompt_locale=zh-TW");
+    let (status, headers, _) = send(&app, post_form(&uri, &form, &csrf_cookie())).await;
+    assert_eq!(status, 303);
+    assert!(
+        headers["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("?done=eval-started")
+    );
+    let asked = starter.0.lock().unwrap().clone();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].draft_id, f.draft_id);
+    assert_eq!((asked[0].cases, asked[0].trials), (Some(5), Some(2)));
+    assert_eq!(asked[0].prompt_locale, Some(skillgate_core::Locale::ZhTw));
+    assert_eq!(asked[0].requested_by, "local-dev");
+    let audit = f.store.list_audit(10).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "eval.request" && a.subject == f.draft_id)
+    );
+}
+
+#[tokio::test]
+async fn start_eval_form_is_absent_without_an_eval_starter() {
+    let f = fixture(None).await;
+    let (_, _, html) = send(&app(&f.store), get(&format!("/drafts/{}", f.draft_id))).await;
+    assert!(!html.contains("id=\"start-eval-form\""));
+}

@@ -4,8 +4,11 @@ use super::Ctx;
 use crate::Outcome;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use skillgate_web::{Role, WebConfig, generate_token, hash_token};
+use skillgate_web::{EvalRequest, EvalStarter, Role, WebConfig, generate_token, hash_token};
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
 
 /// `skillgate serve …`
 #[derive(Debug, Args)]
@@ -49,6 +52,16 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
         gate: ctx.config.gate.gate_config(),
         // `[redaction]` is not in skillgate.toml yet: the standard rules.
         redaction: Default::default(),
+        evals: match std::env::current_exe() {
+            Ok(exe) => Some(Arc::new(CliEvalStarter {
+                exe,
+                db: ctx.db.clone(),
+            })),
+            Err(e) => {
+                eprintln!("note: starting evals from the web UI is off: {e}");
+                None
+            }
+        },
     };
     let context = || format!("skillgate serve --addr {}", args.addr);
     let server = skillgate_web::bind(cfg, store)
@@ -109,5 +122,49 @@ pub async fn token(ctx: &Ctx, cmd: TokenCommand) -> Result<Outcome> {
             }
             Ok(Outcome::Ok)
         }
+    }
+}
+
+/// Starts `skillgate eval` as a child process of the server, so an eval runs
+/// (and can crash) on its own and writes to the same database. Its progress
+/// and errors go to the server's stderr; it reads `./skillgate.toml` or
+/// `$SKILLGATE_CONFIG` as any `skillgate` command does.
+#[derive(Debug)]
+struct CliEvalStarter {
+    exe: PathBuf,
+    db: PathBuf,
+}
+
+impl EvalStarter for CliEvalStarter {
+    fn start(&self, request: &EvalRequest) -> Result<String, String> {
+        let mut cmd = Command::new(&self.exe);
+        cmd.arg("--db")
+            .arg(&self.db)
+            .arg("eval")
+            .arg(&request.draft_id);
+        if let Some(cases) = request.cases {
+            cmd.arg("--cases").arg(cases.to_string());
+        }
+        if let Some(trials) = request.trials {
+            cmd.arg("--trials").arg(trials.to_string());
+        }
+        if let Some(locale) = request.prompt_locale {
+            cmd.arg("--locale").arg(locale.tag());
+        }
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", self.exe.display()))?;
+        let pid = child.id();
+        // Reap the child when it ends so it does not linger as a zombie.
+        std::thread::spawn(move || {
+            let _ = child.wait();
+        });
+        Ok(format!(
+            "skillgate eval {} (process {pid}) requested by {}",
+            request.draft_id, request.requested_by
+        ))
     }
 }

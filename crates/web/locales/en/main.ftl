@@ -280,3 +280,8 @@ gate-incident-open-p0-fix = Resolve and close the P0 incident, then publish agai
 
 eval-mode-replay = replay
 eval-mode-heuristic = heuristic (static checks only)
+start-eval-cases = Cases
+start-eval-trials = Trials per arm
+start-eval-locale-case = each case's own
+start-eval = Start an eval
+notice-eval-started = Eval started: it runs in the background; reload this page to follow its status.

@@ -272,3 +272,8 @@ gate-incident-open-p0-fix = 解决并关闭该 P0 事故，然后重新发布。
 
 eval-mode-replay = 回放
 eval-mode-heuristic = 启发式（仅静态检查）
+start-eval-cases = 用例数
+start-eval-trials = 每组试验次数
+start-eval-locale-case = 各用例自己的语言
+start-eval = 开始评估
+notice-eval-started = 评估已开始：在后台运行；刷新本页查看状态。

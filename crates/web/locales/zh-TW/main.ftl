@@ -272,3 +272,8 @@ gate-incident-open-p0-fix = 解決並關閉該 P0 事故，然後重新發布。
 
 eval-mode-replay = 重播
 eval-mode-heuristic = 啟發式（僅靜態檢查）
+start-eval-cases = 案例數
+start-eval-trials = 每組試驗次數
+start-eval-locale-case = 各案例自己的語言
+start-eval = 開始評估
+notice-eval-started = 評估已開始：在背景執行；重新整理本頁查看狀態。

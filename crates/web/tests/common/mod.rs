@@ -146,3 +146,19 @@ pub async fn token(store: &Store, role: &str, name: &str) -> String {
         .unwrap();
     t
 }
+
+/// An eval starter that records what it was asked to start.
+#[derive(Debug, Default)]
+pub struct RecordingStarter(pub std::sync::Mutex<Vec<skillgate_web::EvalRequest>>);
+
+impl skillgate_web::EvalStarter for RecordingStarter {
+    fn start(&self, request: &skillgate_web::EvalRequest) -> Result<String, String> {
+        self.0.lock().unwrap().push(request.clone());
+        Ok(format!("eval of {} started", request.draft_id))
+    }
+}
+
+/// The app in local dev mode with `starter` wired.
+pub fn app_with_starter(store: &Store, starter: std::sync::Arc<RecordingStarter>) -> axum::Router {
+    router(AppState::new(store.clone(), GateConfig::default(), true).with_eval_starter(starter))
+}
