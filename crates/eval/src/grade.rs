@@ -254,9 +254,17 @@ async fn check(
                 return Err("no judge provider configured (set [judge] or [provider])".into());
             };
             let rubric = own.as_deref().or(rubric);
-            let verdict = judge
+            let verdict = match judge
                 .grade(input.task, rubric, input.reference, answer)
-                .await?;
+                .await
+            {
+                Ok(v) => v,
+                Err(e) => {
+                    tokens.0 += e.input_tokens;
+                    tokens.1 += e.output_tokens;
+                    return Err(e.message);
+                }
+            };
             if verdict.cached {
                 *cache_hits += 1;
             }

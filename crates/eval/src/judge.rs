@@ -30,6 +30,17 @@ pub struct JudgeVerdict {
     pub output_tokens: u64,
 }
 
+/// Why the judge gave no verdict, with the tokens the attempt still spent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgeError {
+    /// What went wrong, naming the judge.
+    pub message: String,
+    /// Tokens sent.
+    pub input_tokens: u64,
+    /// Tokens received.
+    pub output_tokens: u64,
+}
+
 /// A judge provider with its response cache.
 #[derive(Debug)]
 pub struct Judge {
@@ -96,9 +107,13 @@ impl Judge {
         rubric: Option<&str>,
         reference: &str,
         answer: &str,
-    ) -> Result<JudgeVerdict, String> {
+    ) -> Result<JudgeVerdict, JudgeError> {
         let req = Self::request(task, rubric, reference, answer);
-        let key = serde_json::to_string(&req).map_err(|e| e.to_string())?;
+        let key = serde_json::to_string(&req).map_err(|e| JudgeError {
+            message: e.to_string(),
+            input_tokens: 0,
+            output_tokens: 0,
+        })?;
         if let Ok(cache) = self.cache.lock()
             && let Some((score, explanation)) = cache.get(&key)
         {
@@ -112,18 +127,20 @@ impl Judge {
             });
         }
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let resp = self
-            .provider
-            .chat(&req)
-            .await
-            .map_err(|e| format!("judge {} failed: {e}", self.describe()))?;
+        let resp = self.provider.chat(&req).await.map_err(|e| JudgeError {
+            message: format!("judge {} failed: {e}", self.describe()),
+            input_tokens: 0,
+            output_tokens: 0,
+        })?;
         let text = resp.text.unwrap_or_default();
-        let (score, explanation) = parse_verdict(&text).map_err(|why| {
-            format!(
+        let (score, explanation) = parse_verdict(&text).map_err(|why| JudgeError {
+            message: format!(
                 "judge {} replied without the JSON verdict ({why}): \"{}\"",
                 self.describe(),
                 text.chars().take(120).collect::<String>()
-            )
+            ),
+            input_tokens: resp.usage.input_tokens,
+            output_tokens: resp.usage.output_tokens,
         })?;
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(key, (score, explanation.clone()));

@@ -20,7 +20,7 @@ pub use engine::{
     case_files, rebuild_report, recorded_tools, resume_eval, run_eval, skill_context,
 };
 pub use grade::{DEFAULT_PASS_THRESHOLD, GradeInput, GraderResult, TrialGrade, grade_trial};
-pub use judge::{Judge, JudgeVerdict};
+pub use judge::{Judge, JudgeError, JudgeVerdict};
 pub use report::{CaseReport, EvalReport};
 pub use selection::{Selection, SelectionConfig, select_cases, skill_keywords};
 

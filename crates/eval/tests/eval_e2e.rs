@@ -296,3 +296,55 @@ async fn provider_lost_mid_eval_gives_partial_and_resume_completes_it() {
     assert_ne!(again.eval_id, out.eval_id);
     assert_eq!(again.report.trials.finished, 18);
 }
+
+#[tokio::test]
+async fn judge_reply_without_verdict_excludes_the_grader_but_counts_its_tokens() {
+    use skillgate_core::{Criteria, GraderCheck, GraderSpec};
+    use skillgate_eval::{GradeInput, Judge, grade_trial};
+    use skillgate_scripted_llm::{Script, Step};
+    let server = skillgate_scripted_llm::start(Script {
+        steps: vec![Step::text("I think it is fine").with_usage(7, 3)],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let judge = Judge::new(
+        skillgate_providers::Provider::new(provider(&server.openai_base_url(), 1)).unwrap(),
+    );
+    let criteria = Criteria {
+        graders: vec![
+            GraderSpec {
+                check: GraderCheck::Contains { value: "ok".into() },
+                weight: 1.0,
+            },
+            GraderSpec {
+                check: GraderCheck::Model { rubric: None },
+                weight: 3.0,
+            },
+        ],
+        pass_threshold: None,
+        rubric: None,
+    };
+    let input = GradeInput {
+        task: "t",
+        final_answer: "ok",
+        reference: "ok",
+        tools: None,
+        judge: Some(&judge),
+    };
+    let g = grade_trial(Some(&criteria), &input).await;
+    assert_eq!(g.score, Some(1.0));
+    assert!(g.graders[1].excluded);
+    assert!(
+        g.graders[1]
+            .explanation
+            .contains("replied without the JSON verdict"),
+        "{}",
+        g.graders[1].explanation
+    );
+    assert_eq!(g.judge_tokens, (7, 3));
+    // The same request again is not cached (no verdict was cached).
+    let g2 = grade_trial(Some(&criteria), &input).await;
+    assert_eq!(g2.cache_hits, 0);
+    assert_eq!(judge.requests(), 2);
+}
