@@ -136,6 +136,9 @@ pub struct EvalEnv {
     pub bwrap_path: Option<PathBuf>,
     /// Progress callback.
     pub progress: Option<ProgressFn>,
+    /// A new token budget for a resumed eval (e.g. to finish a `partial` one);
+    /// `None` keeps the stored budget.
+    pub resume_budget: Option<u64>,
 }
 
 impl EvalEnv {
@@ -149,6 +152,7 @@ impl EvalEnv {
             protected_paths: skillgate_tools::default_protected_paths(),
             bwrap_path: None,
             progress: None,
+            resume_budget: None,
         }
     }
 }
@@ -493,6 +497,10 @@ pub async fn resume_eval(
     let skills = arm_skills(store, &draft).await?;
     let mut meta = cfg.meta;
     meta.resumed += 1;
+    let mut settings = cfg.settings;
+    if let Some(b) = env.resume_budget {
+        settings.token_budget = Some(b);
+    }
     let blocker = if eval.mode == "heuristic" {
         // A heuristic eval interrupted before its report: finish it as it started.
         replay_blocker(store, env)
@@ -504,7 +512,7 @@ pub async fn resume_eval(
     tracing::info!(target: "skillgate::eval", eval_id = %eval_id, resumed = meta.resumed, "eval resumed");
     let loaded = Loaded {
         draft,
-        settings: cfg.settings,
+        settings,
         meta,
     };
     continue_eval(store, eval_id, loaded, skills, blocker, env, started).await

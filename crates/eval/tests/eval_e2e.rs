@@ -246,6 +246,16 @@ async fn token_budget_stops_cleanly_with_status_partial_and_keeps_finished_trial
     let stored = store.count_trials(&out.eval_id).await.unwrap() as usize;
     assert!(stored > 0 && stored < 18, "{stored}");
     assert_eq!(r.trials.finished + r.trials.errored, stored);
+
+    // Resuming with a larger budget finishes the missing trials only.
+    let mut env2 = env(Some(provider(&server.openai_base_url(), 1)));
+    env2.resume_budget = Some(1_000_000);
+    let done = skillgate_eval::resume_eval(&store, &out.eval_id, &env2)
+        .await
+        .unwrap();
+    assert_eq!(done.report.trials.finished, 18);
+    assert!(!done.report.usage.budget_exhausted);
+    assert_eq!(done.report.usage.token_budget, Some(1_000_000));
 }
 
 #[tokio::test]

@@ -87,7 +87,7 @@ pub struct EvalArgs {
     /// Tenant whose runs are used; default: the most common tenant.
     #[arg(long)]
     pub tenant: Option<String>,
-    /// Token budget of this eval (replay and judge).
+    /// Token budget of this eval (replay and judge); with --resume, replaces the stored budget.
     #[arg(long)]
     pub budget: Option<u64>,
     /// Continue an interrupted eval without repeating finished trials.
@@ -276,13 +276,14 @@ pub async fn eval(ctx: &Ctx, args: EvalArgs) -> Result<Outcome> {
     let store = ctx.store().await?;
     let mut env = eval_env(&ctx.config)?;
     env.progress = progress_printer();
+    env.resume_budget = args.budget;
     let outcome = match (&args.resume, &args.draft_id) {
         (Some(id), _) => skillgate_eval::resume_eval(&store, id, &env).await?,
         (None, Some(draft)) => {
             let settings = eval_settings(&ctx.config, Some(&args))?;
             if let Some(unfinished) = store.unfinished_eval(draft).await? {
                 eprintln!(
-                    "eval: resuming the unfinished eval {} of draft {draft} with its stored settings (--cases, --trials, --locale, --tenant and --budget apply to new evals only)",
+                    "eval: resuming the unfinished eval {} of draft {draft} with its stored settings (--cases, --trials, --locale and --tenant apply to new evals only)",
                     unfinished.id
                 );
             }
