@@ -139,6 +139,13 @@ pub struct EvalEnv {
     /// A new token budget for a resumed eval (e.g. to finish a `partial` one);
     /// `None` keeps the stored budget.
     pub resume_budget: Option<u64>,
+    /// Fingerprint `protected_paths` before and after the trials; a change
+    /// opens a P0 incident (which turns the kill switch on) and the eval ends
+    /// `replay_error`.
+    pub tripwire: bool,
+    /// Paths under `protected_paths` that skillgate itself writes (the
+    /// database and its WAL files), left out of the fingerprint.
+    pub tripwire_exclude: Vec<PathBuf>,
 }
 
 impl EvalEnv {
@@ -153,6 +160,8 @@ impl EvalEnv {
             bwrap_path: None,
             progress: None,
             resume_budget: None,
+            tripwire: false,
+            tripwire_exclude: Vec::new(),
         }
     }
 }
@@ -354,6 +363,9 @@ struct EvalMeta {
     /// The judge used.
     #[serde(default)]
     judge: Option<String>,
+    /// What the tripwire found, if anything.
+    #[serde(default)]
+    tripwire: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -644,6 +656,7 @@ async fn continue_eval(
 
     let mut budget_exhausted = false;
     let mut unavailable: Option<String> = None;
+    let mut tripwire: Option<String> = None;
     let mut judge_desc = None;
     let mut store_errors = Vec::new();
     if blocker.is_none()
@@ -723,7 +736,45 @@ async fn continue_eval(
             store_errors: Mutex::new(Vec::new()),
         });
         shared.report_progress(|_| {});
+        let before = if env.tripwire {
+            Some(fingerprint(env).await)
+        } else {
+            None
+        };
         run_trials(shared.clone(), plan, concurrency).await;
+        if let Some(before) = before {
+            let after = fingerprint(env).await;
+            let changes = skillgate_tools::diff(&before, &after);
+            if !changes.is_empty() {
+                let list: Vec<String> = changes
+                    .iter()
+                    .take(20)
+                    .map(|c| format!("{} ({:?})", c.path.display(), c.change))
+                    .collect();
+                let detail = format!(
+                    "eval {eval_id} of draft {}: {} protected path(s) changed during replay: {}",
+                    loaded.draft.id,
+                    changes.len(),
+                    list.join(", ")
+                );
+                let opened = store
+                    .open_incident(
+                        skillgate_store::Severity::P0,
+                        &format!("replay changed protected paths (eval {eval_id})"),
+                        &detail,
+                        "skillgate-eval",
+                    )
+                    .await
+                    .map_err(|e| {
+                        EvalError::Invalid(format!("could not open the P0 incident: {e}"))
+                    })?;
+                tracing::error!(target: "skillgate::eval", eval_id = %eval_id, incident = %opened.incident.id, "{detail}");
+                tripwire = Some(format!(
+                    "{detail}; P0 incident {} opened and the kill switch turned on",
+                    opened.incident.id
+                ));
+            }
+        }
         budget_exhausted = shared.budget_exhausted.load(Ordering::Relaxed);
         unavailable = shared.unavailable();
         if let Ok(e) = shared.store_errors.lock() {
@@ -736,6 +787,10 @@ async fn continue_eval(
                 "eval {eval_id} stopped: a trial could not be stored ({err}); fix the database and run `skillgate eval --resume {eval_id}`"
             )));
         }
+    }
+    let mut loaded = loaded;
+    if tripwire.is_some() {
+        loaded.meta.tripwire = tripwire;
     }
     finish(
         store,
@@ -750,6 +805,14 @@ async fn continue_eval(
         &env.thresholds,
     )
     .await
+}
+
+async fn fingerprint(env: &EvalEnv) -> skillgate_tools::Fingerprint {
+    let paths = env.protected_paths.clone();
+    let exclude = env.tripwire_exclude.clone();
+    tokio::task::spawn_blocking(move || skillgate_tools::fingerprint_excluding(&paths, &exclude))
+        .await
+        .unwrap_or_default()
 }
 
 async fn prior_tokens(store: &Store, eval_id: &str) -> Result<u64, EvalError> {
@@ -1359,6 +1422,12 @@ async fn finish(
                 format!("{reason}; static checks only, and they passed — no replay evidence"),
             )
         }
+    } else if let Some(t) = &loaded.meta.tripwire {
+        (
+            EvalMode::Replay,
+            EvalStatus::ReplayError,
+            format!("the replay was not side-effect free: {t}"),
+        )
     } else if let Some(u) = unavailable.as_ref().filter(|_| stats.finished == 0) {
         (
             EvalMode::Heuristic,

@@ -358,3 +358,48 @@ async fn judge_reply_without_verdict_excludes_the_grader_but_counts_its_tokens()
     assert_eq!(g2.cache_hits, 0);
     assert_eq!(judge.requests(), 2);
 }
+
+#[tokio::test]
+async fn tripwire_change_in_a_protected_path_opens_a_p0_incident_and_ends_replay_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    let prod = tempfile::tempdir().unwrap();
+    std::fs::write(prod.path().join("ledger.csv"), "a,b\n").unwrap();
+    let server = skillgate_scripted_llm::start(script(100)).await.unwrap();
+    let mut env = env(Some(provider(&server.openai_base_url(), 2)));
+    env.protected_paths = vec![prod.path().to_path_buf()];
+    env.tripwire = true;
+    // Something writes to the protected path while trials run.
+    let target = prod.path().join("ledger.csv");
+    let writer = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        std::fs::write(target, "a,b\n1,2\n").unwrap();
+    });
+    let out = run_eval(&store, &draft_id, settings(), &env).await.unwrap();
+    writer.await.unwrap();
+    assert_eq!(out.report.status, EvalStatus::ReplayError);
+    assert!(
+        out.report.status_reason.contains("ledger.csv"),
+        "{}",
+        out.report.status_reason
+    );
+    let incidents = store.list_incidents(true).await.unwrap();
+    assert_eq!(incidents.len(), 1);
+    assert_eq!(incidents[0].severity, "P0");
+    assert!(store.kill_switch().await.unwrap().replay_disabled);
+}
+
+#[tokio::test]
+async fn tripwire_without_changes_leaves_the_eval_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    let prod = tempfile::tempdir().unwrap();
+    std::fs::write(prod.path().join("ledger.csv"), "a,b\n").unwrap();
+    let server = skillgate_scripted_llm::start(script(0)).await.unwrap();
+    let mut env = env(Some(provider(&server.openai_base_url(), 2)));
+    env.protected_paths = vec![prod.path().to_path_buf()];
+    env.tripwire = true;
+    let out = run_eval(&store, &draft_id, settings(), &env).await.unwrap();
+    assert_eq!(out.report.status, EvalStatus::Passed);
+    assert!(store.list_incidents(true).await.unwrap().is_empty());
+}

@@ -65,6 +65,11 @@ pub struct EvalConfig {
     /// Paths a replay must never see or change (default: `$HOME`).
     #[serde(default)]
     pub protected_paths: Option<Vec<PathBuf>>,
+    /// Fingerprint `protected_paths` before and after each eval's trials; a
+    /// change opens a P0 incident and turns the kill switch on (default false:
+    /// anything else writing there, e.g. in `$HOME`, would trip it).
+    #[serde(default)]
+    pub tripwire: Option<bool>,
     /// Confidence thresholds (SPEC §5.1), `[eval.confidence]`.
     #[serde(default)]
     pub confidence: Option<ConfidenceThresholds>,
@@ -194,6 +199,7 @@ pub fn eval_env(config: &Config) -> Result<EvalEnv> {
         env.protected_paths = p.clone();
     }
     env.bwrap_path = e.bwrap_path.clone();
+    env.tripwire = e.tripwire.unwrap_or(false);
     Ok(env)
 }
 
@@ -277,6 +283,16 @@ pub async fn eval(ctx: &Ctx, args: EvalArgs) -> Result<Outcome> {
     let mut env = eval_env(&ctx.config)?;
     env.progress = progress_printer();
     env.resume_budget = args.budget;
+    // The database is written during the eval: never a tripwire hit.
+    let db = std::path::absolute(&ctx.db).unwrap_or_else(|_| ctx.db.clone());
+    env.tripwire_exclude = ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| {
+            let mut p = db.clone().into_os_string();
+            p.push(suffix);
+            PathBuf::from(p)
+        })
+        .collect();
     let outcome = match (&args.resume, &args.draft_id) {
         (Some(id), _) => skillgate_eval::resume_eval(&store, id, &env).await?,
         (None, Some(draft)) => {
