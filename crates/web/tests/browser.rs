@@ -1,5 +1,9 @@
 //! Browser tests in real headless Chromium (Debian `chromium` +
-//! `chromium-driver`), driven over WebDriver with thirtyfour.
+//! `chromium-driver`), driven over the W3C WebDriver protocol by the small
+//! client below (plain HTTP + JSON through reqwest). thirtyfour was the
+//! first choice, but it turns on serde_json's `preserve_order` feature, which
+//! would change JSON key order for every crate built in the same
+//! `cargo test --workspace` run.
 //!
 //! Every test here is named `browser_*`, so CI can run or skip them by name:
 //! `cargo test -p skillgate-web --test browser` (or `-- --skip browser_`).
@@ -16,7 +20,265 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use thirtyfour::prelude::*;
+use webdriver::{By, DesiredCapabilities, WebDriver, WebElement};
+
+/// The WebDriver calls these tests need, on `reqwest`.
+mod webdriver {
+    use serde_json::{Value, json};
+    use std::path::Path;
+
+    /// W3C key of an element reference.
+    const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+    /// How to find an element.
+    pub enum By {
+        /// A CSS selector.
+        Css(String),
+    }
+
+    /// A WebDriver error: the command and what the driver said.
+    #[derive(Debug)]
+    pub struct Error(pub String);
+
+    impl std::fmt::Display for Error {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    /// `goog:chromeOptions` of a new session.
+    #[derive(Default)]
+    pub struct DesiredCapabilities {
+        binary: String,
+        args: Vec<String>,
+        mobile: Option<Value>,
+    }
+
+    impl DesiredCapabilities {
+        pub fn chrome() -> DesiredCapabilities {
+            DesiredCapabilities::default()
+        }
+        pub fn set_binary(&mut self, path: &str) -> Result<(), Error> {
+            self.binary = path.to_string();
+            Ok(())
+        }
+        pub fn add_arg(&mut self, arg: &str) -> Result<(), Error> {
+            self.args.push(arg.to_string());
+            Ok(())
+        }
+        pub fn add_experimental_option(&mut self, name: &str, value: Value) -> Result<(), Error> {
+            assert_eq!(name, "mobileEmulation", "only mobileEmulation is supported");
+            self.mobile = Some(value);
+            Ok(())
+        }
+    }
+
+    /// A browser session.
+    pub struct WebDriver {
+        http: reqwest::Client,
+        session: String,
+    }
+
+    /// An element of the current page.
+    pub struct WebElement<'a> {
+        driver: &'a WebDriver,
+        id: String,
+    }
+
+    async fn call(
+        http: &reqwest::Client,
+        method: reqwest::Method,
+        url: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Error> {
+        let mut req = http.request(method.clone(), url);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| Error(format!("{method} {url}: {e}")))?;
+        let status = resp.status();
+        let v: Value = resp
+            .json()
+            .await
+            .map_err(|e| Error(format!("{method} {url}: {e}")))?;
+        if !status.is_success() {
+            return Err(Error(format!(
+                "{method} {url}: {status} {}",
+                v["value"]["message"]
+            )));
+        }
+        Ok(v["value"].clone())
+    }
+
+    impl WebDriver {
+        pub async fn new(
+            driver_url: String,
+            caps: DesiredCapabilities,
+        ) -> Result<WebDriver, Error> {
+            let http = reqwest::Client::new();
+            let mut options = json!({"binary": caps.binary, "args": caps.args});
+            if let Some(m) = caps.mobile {
+                options["mobileEmulation"] = m;
+            }
+            let body = json!({"capabilities": {"alwaysMatch": {
+                "browserName": "chrome", "goog:chromeOptions": options}}});
+            let v = call(
+                &http,
+                reqwest::Method::POST,
+                &format!("{driver_url}/session"),
+                Some(body),
+            )
+            .await?;
+            let id = v["sessionId"]
+                .as_str()
+                .ok_or_else(|| Error(format!("no session id in {v}")))?;
+            Ok(WebDriver {
+                http,
+                session: format!("{driver_url}/session/{id}"),
+            })
+        }
+
+        async fn cmd(
+            &self,
+            method: reqwest::Method,
+            path: &str,
+            body: Option<Value>,
+        ) -> Result<Value, Error> {
+            call(&self.http, method, &format!("{}{path}", self.session), body).await
+        }
+
+        pub async fn goto(&self, url: String) -> Result<(), Error> {
+            self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+                .await
+                .map(drop)
+        }
+
+        /// The current URL's path.
+        pub async fn current_path(&self) -> Result<String, Error> {
+            let v = self.cmd(reqwest::Method::GET, "/url", None).await?;
+            let url = v.as_str().unwrap_or_default();
+            let after_host = url.splitn(4, '/').nth(3).unwrap_or("");
+            let path = after_host.split(['?', '#']).next().unwrap_or("");
+            Ok(format!("/{path}"))
+        }
+
+        pub async fn find(&self, by: By) -> Result<WebElement<'_>, Error> {
+            let By::Css(css) = by;
+            let v = self
+                .cmd(
+                    reqwest::Method::POST,
+                    "/element",
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await?;
+            let id = v[ELEMENT]
+                .as_str()
+                .ok_or_else(|| Error(format!("no element id in {v}")))?;
+            Ok(WebElement {
+                driver: self,
+                id: id.to_string(),
+            })
+        }
+
+        pub async fn execute(&self, script: &str) -> Result<Value, Error> {
+            self.cmd(
+                reqwest::Method::POST,
+                "/execute/sync",
+                Some(json!({"script": script, "args": []})),
+            )
+            .await
+        }
+
+        pub async fn screenshot(&self, path: &Path) -> Result<(), Error> {
+            let v = self.cmd(reqwest::Method::GET, "/screenshot", None).await?;
+            let png = decode_base64(v.as_str().unwrap_or_default())
+                .ok_or_else(|| Error("screenshot is not base64".into()))?;
+            std::fs::write(path, png).map_err(|e| Error(format!("{}: {e}", path.display())))
+        }
+
+        pub async fn quit(self) -> Result<(), Error> {
+            call(&self.http, reqwest::Method::DELETE, &self.session, None)
+                .await
+                .map(drop)
+        }
+    }
+
+    impl WebElement<'_> {
+        fn path(&self, what: &str) -> String {
+            format!("/element/{}/{what}", self.id)
+        }
+        pub async fn click(&self) -> Result<(), Error> {
+            self.driver
+                .cmd(reqwest::Method::POST, &self.path("click"), Some(json!({})))
+                .await
+                .map(drop)
+        }
+        pub async fn send_keys(&self, text: &str) -> Result<(), Error> {
+            self.driver
+                .cmd(
+                    reqwest::Method::POST,
+                    &self.path("value"),
+                    Some(json!({"text": text})),
+                )
+                .await
+                .map(drop)
+        }
+        pub async fn text(&self) -> Result<String, Error> {
+            let v = self
+                .driver
+                .cmd(reqwest::Method::GET, &self.path("text"), None)
+                .await?;
+            Ok(v.as_str().unwrap_or_default().to_string())
+        }
+        pub async fn attr(&self, name: &str) -> Result<Option<String>, Error> {
+            let v = self
+                .driver
+                .cmd(
+                    reqwest::Method::GET,
+                    &self.path(&format!("attribute/{name}")),
+                    None,
+                )
+                .await?;
+            Ok(v.as_str().map(str::to_string))
+        }
+    }
+
+    /// Standard base64 (with padding) to bytes.
+    fn decode_base64(text: &str) -> Option<Vec<u8>> {
+        let value = |c: u8| match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        };
+        let clean: Vec<u8> = text
+            .bytes()
+            .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+            .collect();
+        let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+        for chunk in clean.chunks(4) {
+            let mut n = 0u32;
+            for (i, c) in chunk.iter().enumerate() {
+                n |= u32::from(value(*c)?) << (18 - 6 * i);
+            }
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            out.extend_from_slice(&bytes[..chunk.len() - 1]);
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn base64_decodes_with_and_without_padding() {
+        assert_eq!(decode_base64("aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(decode_base64("aGk=").unwrap(), b"hi");
+        assert_eq!(decode_base64("YWJj").unwrap(), b"abc");
+    }
+}
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -133,7 +395,7 @@ async fn wait_text(d: &WebDriver, css: &str, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut last = String::new();
     while Instant::now() < deadline {
-        if let Ok(el) = d.find(By::Css(css)).await
+        if let Ok(el) = d.find(By::Css(css.to_string())).await
             && let Ok(text) = el.text().await
         {
             if text.contains(needle) {
@@ -147,10 +409,10 @@ async fn wait_text(d: &WebDriver, css: &str, needle: &str) -> String {
 }
 
 /// Waits for the element at `css` (pages load and htmx swaps asynchronously).
-async fn find(d: &WebDriver, css: &str) -> WebElement {
+async fn find<'a>(d: &'a WebDriver, css: &str) -> WebElement<'a> {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        match d.find(By::Css(css)).await {
+        match d.find(By::Css(css.to_string())).await {
             Ok(el) => return el,
             Err(e) if Instant::now() > deadline => panic!("{css} never appeared: {e}"),
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
@@ -159,7 +421,7 @@ async fn find(d: &WebDriver, css: &str) -> WebElement {
 }
 
 async fn html_lang(d: &WebDriver) -> String {
-    d.find(By::Css("html"))
+    d.find(By::Css("html".to_string()))
         .await
         .unwrap()
         .attr("lang")
@@ -205,7 +467,7 @@ async fn browser_reviewer_flow_report_language_review_and_publish() {
         .unwrap();
     find(&d, "#open-report").await.click().await.unwrap();
     wait_text(&d, "#verdict", "Passed").await;
-    let report_url = d.current_url().await.unwrap();
+    let report_path = d.current_path().await.unwrap();
 
     // Switch to Traditional Chinese and back: same page, other language.
     find(&d, "a[data-lang='zh-TW']")
@@ -215,11 +477,11 @@ async fn browser_reviewer_flow_report_language_review_and_publish() {
         .unwrap();
     wait_lang(&d, "zh-TW").await;
     wait_text(&d, "#verdict", "通過").await;
-    assert_eq!(d.current_url().await.unwrap().path(), report_url.path());
+    assert_eq!(d.current_path().await.unwrap(), report_path);
     find(&d, "a[data-lang='en']").await.click().await.unwrap();
     wait_lang(&d, "en").await;
     wait_text(&d, "#verdict", "Passed").await;
-    assert_eq!(d.current_url().await.unwrap().path(), report_url.path());
+    assert_eq!(d.current_path().await.unwrap(), report_path);
 
     // Publishing before any review shows the gate errors.
     d.goto(format!("{base}/drafts/{}", f.draft_id))
@@ -293,13 +555,10 @@ async fn add_long_named_skill(store: &skillgate_store::Store) {
 /// Fails when the page is wider than the viewport (horizontal scrolling).
 async fn assert_fits(d: &WebDriver, what: &str) {
     let ret = d
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
+        .execute("return [document.documentElement.scrollWidth, window.innerWidth];")
         .await
         .unwrap();
-    let v: Vec<i64> = ret.convert().unwrap();
+    let v: Vec<i64> = serde_json::from_value(ret).unwrap();
     assert!(
         v[0] <= v[1],
         "{what}: page is {} px wide in a {} px viewport",
