@@ -659,7 +659,17 @@ async fn continue_eval(
     let mut tripwire: Option<String> = None;
     let mut judge_desc = None;
     let mut store_errors = Vec::new();
+    // Resuming a replay eval whose provider is now unavailable: the trials
+    // already stored still count, so it ends partial rather than heuristic.
+    let mut blocker = blocker;
+    if let Some((reason, true)) = &blocker
+        && store.count_trials(eval_id).await? > 0
+    {
+        unavailable = Some(reason.clone());
+        blocker = None;
+    }
     if blocker.is_none()
+        && unavailable.is_none()
         && let Ok(Some(agent_cfg)) = &env.agent
     {
         let provider =

@@ -293,18 +293,58 @@ async fn provider_lost_mid_eval_gives_partial_and_resume_completes_it() {
     assert_eq!((r.trials.finished, r.trials.not_run), (6, 12));
     assert_eq!(store.count_trials(&out.eval_id).await.unwrap(), 6);
 
-    // A partial eval is finished; a new eval of the draft starts from scratch.
+    // Resuming without a provider keeps the stored trials: still partial, not heuristic.
+    let still = skillgate_eval::resume_eval(&store, &out.eval_id, &env(None))
+        .await
+        .unwrap();
+    assert_eq!(
+        still.report.status,
+        EvalStatus::Partial,
+        "{}",
+        still.report.status_reason
+    );
+    assert_eq!(still.report.mode, EvalMode::Replay);
+    assert!(
+        still
+            .report
+            .status_reason
+            .contains("no provider is configured"),
+        "{}",
+        still.report.status_reason
+    );
+    assert_eq!(still.report.trials.finished, 6);
+
+    // Resuming the partial eval with a provider runs only the 12 missing trials.
     let good = skillgate_scripted_llm::start(script(0)).await.unwrap();
-    let again = run_eval(
+    let again = skillgate_eval::resume_eval(
         &store,
-        &draft_id,
-        settings(),
+        &out.eval_id,
         &env(Some(provider(&good.openai_base_url(), 2))),
     )
     .await
     .unwrap();
-    assert_ne!(again.eval_id, out.eval_id);
+    assert_eq!(again.eval_id, out.eval_id);
     assert_eq!(again.report.trials.finished, 18);
+    assert_eq!(again.report.timings.resumed, 2);
+    assert_eq!(store.count_trials(&out.eval_id).await.unwrap(), 18);
+    // The good server saw exactly the requests of the 12 new trials (plus its
+    // availability probe and judge requests).
+    let trial_requests = good
+        .requests_seen()
+        .iter()
+        .filter(|r| {
+            let body = r.body.to_string();
+            body.contains("case-") && !body.contains("strict, fair grader")
+        })
+        .count();
+    let mut expected = 0;
+    for t in store.trials(&out.eval_id).await.unwrap() {
+        let v: serde_json::Value = serde_json::from_str(t.transcript.as_deref().unwrap()).unwrap();
+        if v["final_answer"] != "GAMMA-OK ALPHA-OK" {
+            expected += v["totals"]["steps"].as_u64().unwrap() as usize;
+        }
+    }
+    assert_eq!(trial_requests, expected);
 }
 
 #[tokio::test]
