@@ -1095,6 +1095,24 @@ fn report_tpl<'a>(
         ("meta-model", v.model.clone()),
         ("meta-locale", v.locale.clone()),
         ("meta-replay-cases", v.replay_cases.map(|n| n.to_string())),
+        (
+            "meta-trigger-rate",
+            v.trigger_rates
+                .map(|(b, c)| format!("{} / {}", fmt_share(b), fmt_share(c))),
+        ),
+        (
+            "meta-trials",
+            v.trial_counts.map(|(finished, errored, not_run)| {
+                tr.args(
+                    "trial-counts",
+                    &[
+                        ("finished", finished.into()),
+                        ("errored", errored.into()),
+                        ("not_run", not_run.into()),
+                    ],
+                )
+            }),
+        ),
         ("meta-usage", v.usage.clone()),
         ("meta-timings", v.timings.clone()),
     ] {

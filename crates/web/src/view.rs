@@ -128,6 +128,10 @@ pub struct ReportView {
     pub status_reason: Option<String>,
     /// The heuristic checks' summary (heuristic mode).
     pub heuristic_summary: Option<String>,
+    /// Share of trials that loaded the skill: (baseline, candidate).
+    pub trigger_rates: Option<(Option<f64>, Option<f64>)>,
+    /// Trials: (finished, errored, not run).
+    pub trial_counts: Option<(i64, i64, i64)>,
     /// Graders that could not tell the arms apart.
     pub non_discriminating: i64,
     /// Cases whose trials disagree widely.
@@ -238,6 +242,17 @@ impl ReportView {
             usage,
             timings,
             has_preservation: field(report, &["preservation_report", "preservation"]).is_some(),
+            trigger_rates: report
+                .get("trigger_rate")
+                .filter(|t| t.is_object())
+                .map(|t| (num(t, &["baseline"]), num(t, &["candidate"]))),
+            trial_counts: report.get("trials").filter(|t| t.is_object()).map(|t| {
+                (
+                    count(t, &["finished"]).unwrap_or(0),
+                    count(t, &["errored"]).unwrap_or(0),
+                    count(t, &["not_run"]).unwrap_or(0),
+                )
+            }),
             summary: text(report, &["summary"]),
             status_reason: text(report, &["status_reason"]),
             heuristic_summary: report.get("heuristic").and_then(|h| text(h, &["summary"])),

@@ -44,6 +44,8 @@ async fn report_page_leads_with_the_verdict_and_shows_the_evidence() {
         "Ran for real inside the sandbox",
         "medium:not-all-high-criteria",
         "Surrogate evaluation is not the same as real execution.",
+        "0% / 100%",
+        "36 finished, 0 errored, 0 not run",
         "Human approval is still required.",
     ] {
         assert!(html.contains(needle), "report page lacks {needle:?}");

@@ -285,3 +285,6 @@ start-eval-trials = Trials per arm
 start-eval-locale-case = each case's own
 start-eval = Start an eval
 notice-eval-started = Eval started: it runs in the background; reload this page to follow its status.
+meta-trigger-rate = Skill loaded (baseline / candidate)
+meta-trials = Trials
+trial-counts = { $finished } finished, { $errored } errored, { $not_run } not run

@@ -277,3 +277,6 @@ start-eval-trials = 每组试验次数
 start-eval-locale-case = 各用例自己的语言
 start-eval = 开始评估
 notice-eval-started = 评估已开始：在后台运行；刷新本页查看状态。
+meta-trigger-rate = 技能加载率（基线 / 候选）
+meta-trials = 试验
+trial-counts = 完成 { $finished } 次，出错 { $errored } 次，未运行 { $not_run } 次

@@ -277,3 +277,6 @@ start-eval-trials = 每組試驗次數
 start-eval-locale-case = 各案例自己的語言
 start-eval = 開始評估
 notice-eval-started = 評估已開始：在背景執行；重新整理本頁查看狀態。
+meta-trigger-rate = 技能載入率（基準 / 候選）
+meta-trials = 試驗
+trial-counts = 完成 { $finished } 次，出錯 { $errored } 次，未執行 { $not_run } 次

@@ -27,6 +27,7 @@ pub fn sample_report(status: &str, cases: usize) -> Value {
         "confidence_rule": "medium:not-all-high-criteria",
         "confidence_reasons": ["execution coverage 0.72 is below 0.8 needed for high"],
         "trigger_rate": {"baseline": 0.0, "candidate": 1.0},
+        "trials": {"planned": cases * 6, "finished": cases * 6, "errored": 0, "not_run": 0},
         "replay_cases": (0..cases).map(|i| json!({"case_id": format!("case_{i:04}"), "run_id": format!("run_{i:04}"),
             "task": format!("task {i}"), "locale": "en", "why_selected": "match"})).collect::<Vec<_>>(),
         "raw_report": {"trials": (0..cases).map(|i| json!({"case": i, "scores": [0.5, 0.9]})).collect::<Vec<_>>()},
