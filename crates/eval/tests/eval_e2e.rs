@@ -443,3 +443,39 @@ async fn tripwire_without_changes_leaves_the_eval_alone() {
     assert_eq!(out.report.status, EvalStatus::Passed);
     assert!(store.list_incidents(true).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn answers_in_an_unexpected_script_are_flagged_in_the_case_report() {
+    use skillgate_scripted_llm::{Script, Step};
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    let server = skillgate_scripted_llm::start(Script {
+        steps: vec![Step::text("ALPHA-OK 这是一个用中文写的回答，不是英文。")],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut s = settings();
+    s.trials = 1;
+    let out = run_eval(
+        &store,
+        &draft_id,
+        s,
+        &env(Some(provider(&server.openai_base_url(), 2))),
+    )
+    .await
+    .unwrap();
+    let r = &out.report;
+    // 3 cases × 2 arms × 1 trial, every answer mixes Han into an English case.
+    assert_eq!(r.grader_analysis.script_inconsistent_trials.len(), 6);
+    assert!(r.grader_analysis.script_inconsistent_trials[0].contains("Han"));
+    for c in &r.case_reports {
+        assert!(
+            c.flags.iter().any(|f| f.contains("unexpected script")),
+            "{:?}",
+            c.flags
+        );
+        let t = &c.candidate.trials[0];
+        assert!(!t.script_check.as_ref().unwrap().consistent);
+    }
+}
