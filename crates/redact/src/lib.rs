@@ -318,6 +318,10 @@ fn check_phone(text: &str, start: usize, end: usize) -> Option<usize> {
 }
 
 fn check_ipv4(text: &str, start: usize, end: usize) -> Option<usize> {
+    let ip = &text[start..end];
+    if ip.starts_with("127.") || ip == "0.0.0.0" || ip == "255.255.255.255" {
+        return None;
+    }
     let before_ok =
         !char_before(text, start).is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '_');
     let after = &text[end..];
@@ -358,10 +362,41 @@ fn check_aws_pair(text: &str, start: usize, end: usize) -> Option<usize> {
 fn check_pair_value(text: &str, start: usize, end: usize) -> Option<usize> {
     let v = &text[start..end];
     let lower = v.to_ascii_lowercase();
-    let ok = !(matches!(
+    let keyword = matches!(
         lower.as_str(),
-        "true" | "false" | "null" | "none" | "nil" | "undefined" | "\"\""
-    ) || (v.len() < 6 && v.chars().all(|c| c.is_ascii_digit()))
+        "true"
+            | "false"
+            | "null"
+            | "none"
+            | "nil"
+            | "undefined"
+            | "\"\""
+            | "await"
+            | "new"
+            | "self"
+            | "this"
+            | "function"
+            | "lambda"
+            | "str"
+            | "string"
+            | "int"
+            | "bool"
+            | "optional"
+            | "required"
+    );
+    // Code and structure, not a value: `api_key = get_key(`, `token: {`, `key == x`.
+    let call = v.find('(').is_some_and(|p| {
+        p > 0
+            && v[..p]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    });
+    let structural = v.starts_with(['{', '[', '(', '=', '<', '$'])
+        || call
+        || char_after(text, end).is_some_and(|c| c == '(');
+    let ok = !(keyword
+        || structural
+        || (v.len() < 6 && v.chars().all(|c| c.is_ascii_digit()))
         || v.starts_with(MARKER_PREFIX));
     whole(ok, end)
 }
@@ -597,7 +632,7 @@ impl Redactor {
             Value::Object(map) => {
                 let mut changed = false;
                 for (key, item) in map.iter_mut() {
-                    changed |= if is_secret_key(key) {
+                    changed |= if is_secret_key(key) && !item.is_object() {
                         redact_wholesale(item)
                     } else {
                         self.redact_json(item)
@@ -646,8 +681,9 @@ impl Redactor {
     }
 }
 
-/// Replaces every non-empty string and every number below `value` with
-/// `[REDACTED:secret]`.
+/// Replaces every non-empty string and every number in `value` (a scalar or
+/// an array, nested arrays included) with `[REDACTED:secret]`; objects inside
+/// arrays are replaced the same way.
 fn redact_wholesale(value: &mut Value) -> bool {
     match value {
         Value::String(s) if s.is_empty() || s.starts_with(MARKER_PREFIX) => false,
@@ -719,6 +755,15 @@ mod tests {
         );
         assert_eq!(r("input_tokens: 123456"), "input_tokens: 123456");
         assert_eq!(r("max_token=5"), "max_token=5");
+        for code in [
+            "api_key = await ctx.elicit(",
+            "token = get_token()",
+            "if api_key == other:",
+            r#""password": {"type": "string"}"#,
+            "API_KEY=$API_KEY",
+        ] {
+            assert_eq!(r(code), code);
+        }
     }
 
     #[test]
@@ -762,6 +807,7 @@ mod tests {
             "sha 3f786850e387550fdab836ed7e6dc881de23001b",
             "call at 12:30, room 404",
             "ratio 3/4 and 12-15 items",
+            "bind to 127.0.0.1 rather than 0.0.0.0",
         ] {
             assert_eq!(r(s), s);
         }
@@ -839,6 +885,7 @@ mod tests {
             "db": {"password": 123456789, "host": "db"},
             "credentials": ["a1", "b2"],
             "input_tokens": 42,
+            "schema": {"password": {"type": "string", "default": "hunter22"}},
             "note": "mail bob@example.com",
             "alice@example.com": 1
         });
@@ -848,6 +895,7 @@ mod tests {
         assert_eq!(v["db"]["host"], "db");
         assert_eq!(v["credentials"][1], "[REDACTED:secret]");
         assert_eq!(v["input_tokens"], 42);
+        assert_eq!(v["schema"]["password"]["type"], "string");
         assert_eq!(v["note"], "mail [REDACTED:email]");
         assert_eq!(v["[REDACTED:email]"], 1);
     }

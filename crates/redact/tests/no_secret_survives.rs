@@ -67,7 +67,13 @@ fn secret() -> impl Strategy<Value = (&'static str, String)> {
             .prop_map(|(u, d, t)| ("email", format!("{u}.x@{d}.{t}"))),
         phone(),
         card(),
-        (0u8..=255, 0u8..=255, 0u8..=255, 1u8..=254)
+        // Loopback (127/8) and 0.0.0.0 are left alone on purpose.
+        (
+            (1u8..=254).prop_filter("not loopback", |a| *a != 127),
+            0u8..=255,
+            0u8..=255,
+            1u8..=254
+        )
             .prop_map(|(a, b, c, d)| ("ipv4", format!("{a}.{b}.{c}.{d}"))),
         prop::collection::vec(1u16..=0xffff, 8).prop_map(|g| (
             "ipv6",
