@@ -5,10 +5,12 @@
 
 use crate::grade::{DEFAULT_PASS_THRESHOLD, GradeInput, grade_trial};
 use crate::judge::Judge;
+use crate::judge::Winner;
 use crate::report::{
     CaseData, EvalReport, HeuristicChecks, ReplayCaseEntry, ReplayStats, ScriptFlag, Timings,
     ToolCallEntry, TrialCounts, TrialData, TrialReport, confidence_of, replay_stats,
 };
+use crate::report::{PairJudgement, PairwiseCase};
 use crate::selection::{Candidate, SelectionConfig, SkippedRun, select_cases, skill_keywords};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -366,6 +368,15 @@ struct EvalMeta {
     /// What the tripwire found, if anything.
     #[serde(default)]
     tripwire: Option<String>,
+    /// Pairwise judgements by case id.
+    #[serde(default)]
+    pairwise: std::collections::BTreeMap<String, PairwiseCase>,
+    /// Judge tokens (input, output) of pairwise judging.
+    #[serde(default)]
+    pairwise_tokens: (u64, u64),
+    /// Pairwise judgements answered from the cache.
+    #[serde(default)]
+    pairwise_cache_hits: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -627,7 +638,7 @@ impl Shared {
 async fn continue_eval(
     store: &Store,
     eval_id: &str,
-    loaded: Loaded,
+    mut loaded: Loaded,
     skills: ArmSkills,
     blocker: Option<(String, bool)>,
     env: &EvalEnv,
@@ -797,8 +808,11 @@ async fn continue_eval(
                 "eval {eval_id} stopped: a trial could not be stored ({err}); fix the database and run `skillgate eval --resume {eval_id}`"
             )));
         }
+        if tripwire.is_none() && unavailable.is_none() {
+            pairwise_phase(&shared, &cases, concurrency, &mut loaded.meta).await?;
+            budget_exhausted = shared.budget_exhausted.load(Ordering::Relaxed);
+        }
     }
-    let mut loaded = loaded;
     if tripwire.is_some() {
         loaded.meta.tripwire = tripwire;
     }
@@ -893,6 +907,149 @@ async fn run_trials(shared: Arc<Shared>, plan: Vec<TrialKey>, concurrency: usize
 enum TrialEnd {
     Stored { errored: bool },
     NotStored,
+}
+
+/// Pairwise baseline-vs-candidate judging (SPEC §3.3) for the cases with a
+/// model grader: trial i of each arm compared in both orders, so a judge that
+/// prefers a position cancels out (a pair whose winner flips with the order
+/// counts as a tie). Cases already judged (resume) are skipped.
+async fn pairwise_phase(
+    shared: &Arc<Shared>,
+    cases: &[skillgate_store::ReplayCaseRow],
+    concurrency: usize,
+    meta: &mut EvalMeta,
+) -> Result<(), EvalError> {
+    let rows = shared.store.trials(&shared.eval_id).await?;
+    let answer = |t: &TrialRow| -> Option<String> {
+        let lt: LightTranscript = serde_json::from_str(t.transcript.as_deref()?).ok()?;
+        Some(lt.final_answer.unwrap_or_default())
+    };
+    let mut jobs = Vec::new();
+    for (pos, c) in cases.iter().enumerate() {
+        if meta.pairwise.contains_key(&c.id) {
+            continue;
+        }
+        let Some(run) = shared.runs.get(pos) else {
+            continue;
+        };
+        let has_model = crate::grade::graders_of(run.criteria.as_ref())
+            .iter()
+            .any(|g| matches!(g.check, skillgate_core::GraderCheck::Model { .. }));
+        if !has_model {
+            continue;
+        }
+        let finished = |arm: &str| -> Vec<(i64, String)> {
+            rows.iter()
+                .filter(|t| t.case_id == c.id && t.arm == arm && t.status == "finished")
+                .filter_map(|t| answer(t).map(|a| (t.trial_index, a)))
+                .collect()
+        };
+        let (base, cand) = (finished("baseline"), finished("candidate"));
+        for ((index, b), (_, k)) in base.into_iter().zip(cand) {
+            jobs.push((pos, c.id.clone(), index, b, k));
+        }
+    }
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let sem = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut set = tokio::task::JoinSet::new();
+    for (pos, case_id, index, base, cand) in jobs {
+        let shared = shared.clone();
+        let sem = sem.clone();
+        set.spawn(async move {
+            let _permit = sem.acquire_owned().await.ok()?;
+            if let Some(budget) = shared.settings.token_budget
+                && shared.tokens_used.load(Ordering::Relaxed) >= budget
+            {
+                shared.budget_exhausted.store(true, Ordering::Relaxed);
+                return None;
+            }
+            let run = shared.runs.get(pos)?;
+            let rubric = run.criteria.as_ref().and_then(|c| c.rubric.as_deref());
+            let mut tokens = (0u64, 0u64);
+            let mut hits = 0u64;
+            let mut errors = Vec::new();
+            let mut explanations = Vec::new();
+            let mut outcome =
+                |r: Result<crate::judge::PairVerdict, crate::judge::JudgeError>| match r {
+                    Ok(v) => {
+                        tokens.0 += v.input_tokens;
+                        tokens.1 += v.output_tokens;
+                        hits += u64::from(v.cached);
+                        explanations.push(v.explanation);
+                        Some(v.winner)
+                    }
+                    Err(e) => {
+                        tokens.0 += e.input_tokens;
+                        tokens.1 += e.output_tokens;
+                        errors.push(e.message);
+                        None
+                    }
+                };
+            let ab = outcome(
+                shared
+                    .judge
+                    .compare(&run.task, rubric, &run.final_answer, &base, &cand)
+                    .await,
+            );
+            let ba = outcome(
+                shared
+                    .judge
+                    .compare(&run.task, rubric, &run.final_answer, &cand, &base)
+                    .await,
+            );
+            shared
+                .tokens_used
+                .fetch_add(tokens.0 + tokens.1, Ordering::Relaxed);
+            // Candidate preference: 1 = candidate better, 0 = baseline better.
+            let p1 = ab.map(|w| match w {
+                Winner::A => 0.0,
+                Winner::B => 1.0,
+                Winner::Tie => 0.5,
+            });
+            let p2 = ba.map(|w| match w {
+                Winner::A => 1.0,
+                Winner::B => 0.0,
+                Winner::Tie => 0.5,
+            });
+            let prefs: Vec<f64> = [p1, p2].into_iter().flatten().collect();
+            let judgement = PairJudgement {
+                index,
+                baseline_first: ab,
+                candidate_first: ba,
+                preference: skillgate_core::stats::mean(&prefs),
+                consistent: match (p1, p2) {
+                    (Some(a), Some(b)) => Some((a - b).abs() < 1e-9),
+                    _ => None,
+                },
+                explanation: explanations.join(" / "),
+                error: (!errors.is_empty()).then(|| errors.join("; ")),
+            };
+            Some((case_id, judgement, tokens, hits))
+        });
+    }
+    while let Some(done) = set.join_next().await {
+        let Ok(Some((case_id, judgement, tokens, hits))) = done else {
+            continue;
+        };
+        meta.pairwise_tokens.0 += tokens.0;
+        meta.pairwise_tokens.1 += tokens.1;
+        meta.pairwise_cache_hits += hits;
+        let entry = meta
+            .pairwise
+            .entry(case_id.clone())
+            .or_insert_with(|| PairwiseCase {
+                case_id,
+                pairs: Vec::new(),
+                candidate_preference: None,
+            });
+        entry.pairs.push(judgement);
+        entry.pairs.sort_by_key(|p| p.index);
+        let prefs: Vec<f64> = entry.pairs.iter().filter_map(|p| p.preference).collect();
+        entry.candidate_preference = skillgate_core::stats::mean(&prefs);
+    }
+    Ok(())
 }
 
 fn script_flag(answer: &str, locale: Locale) -> ScriptFlag {
@@ -1554,6 +1711,35 @@ async fn finish(
     let mut usage = stats.usage;
     usage.token_budget = settings.token_budget;
     usage.budget_exhausted = budget_exhausted;
+    usage.judge_tokens.0 += loaded.meta.pairwise_tokens.0;
+    usage.judge_tokens.1 += loaded.meta.pairwise_tokens.1;
+    usage.total_tokens += loaded.meta.pairwise_tokens.0 + loaded.meta.pairwise_tokens.1;
+    usage.cache_hits += loaded.meta.pairwise_cache_hits;
+    usage.cache_scope = "judge requests (graders and pairwise) at temperature 0, in memory for one run of the eval (not persisted; replay requests carry per-trial seeds and are never identical)".into();
+    let pairwise: Vec<PairwiseCase> = cases
+        .iter()
+        .filter_map(|c| loaded.meta.pairwise.get(&c.entry.case_id).cloned())
+        .collect();
+    let all_prefs: Vec<f64> = pairwise
+        .iter()
+        .flat_map(|c| c.pairs.iter().filter_map(|p| p.preference))
+        .collect();
+    let pairs = pairwise.iter().map(|c| c.pairs.len()).sum::<usize>();
+    let flipped = pairwise
+        .iter()
+        .flat_map(|c| &c.pairs)
+        .filter(|p| p.consistent == Some(false))
+        .count();
+    let mut grader_analysis = stats.analysis;
+    grader_analysis.pairwise_judging = if pairs == 0 {
+        "not run: no case with a model grader has finished trials in both arms".into()
+    } else {
+        format!(
+            "{pairs} pairs of {} cases judged in both orders; {flipped} changed winner with the order (position bias, counted as ties); mean candidate preference {:.2} (0.5 = none)",
+            pairwise.len(),
+            skillgate_core::stats::mean(&all_prefs).unwrap_or(0.5)
+        )
+    };
     let parse = |s: Option<&str>| s.and_then(|s| serde_json::from_str::<Value>(s).ok());
     let now = skillgate_store::now_rfc3339();
     let mut report = EvalReport {
@@ -1600,7 +1786,7 @@ async fn finish(
         },
         usage,
         trigger_rate: stats.trigger,
-        grader_analysis: stats.analysis,
+        grader_analysis,
         trials: TrialCounts {
             planned,
             finished: stats.finished,
@@ -1610,6 +1796,8 @@ async fn finish(
         epsilon: settings.epsilon,
         seed: settings.seed,
         k,
+        pairwise_preference: skillgate_core::stats::mean(&all_prefs),
+        pairwise,
     };
     if mode == EvalMode::Heuristic && !any_trial {
         report.case_reports.clear();

@@ -15,6 +15,60 @@ Grade the outcome, not the path. Compare the answer with the reference answer a 
 following the rubric when one is given. Reply with only a JSON object: \
 {\"score\": <number from 0 to 1>, \"explanation\": \"<one or two sentences>\"}.";
 
+/// The system prompt of pairwise judging.
+pub const PAIRWISE_SYSTEM_PROMPT: &str = "You compare two answers of an AI agent to the same task \
+and decide which reaches the better outcome, using the reference answer a human accepted and the \
+rubric when one is given. Grade the outcome, not the path, and ignore which answer comes first. \
+Reply with only a JSON object: {\"winner\": \"A\" | \"B\" | \"tie\", \"explanation\": \"<one sentence>\"}.";
+
+/// Which answer of a pair the judge preferred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Winner {
+    /// The first answer shown.
+    A,
+    /// The second answer shown.
+    B,
+    /// Neither.
+    Tie,
+}
+
+/// What the judge said about a pair of answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairVerdict {
+    /// The preferred answer.
+    pub winner: Winner,
+    /// The judge's reason.
+    pub explanation: String,
+    /// Taken from the response cache.
+    pub cached: bool,
+    /// Tokens sent.
+    pub input_tokens: u64,
+    /// Tokens received.
+    pub output_tokens: u64,
+}
+
+/// Reads `{"winner": "A"|"B"|"tie", "explanation": "..."}` from a judge reply.
+pub fn parse_winner(text: &str) -> Result<(Winner, String), String> {
+    let v = crate::grade::extract_json(text).ok_or("no JSON object in the reply")?;
+    let w = v
+        .get("winner")
+        .and_then(|w| w.as_str())
+        .ok_or("no `winner` field")?;
+    let winner = match w.trim().to_ascii_lowercase().as_str() {
+        "a" => Winner::A,
+        "b" => Winner::B,
+        "tie" | "none" | "equal" => Winner::Tie,
+        other => return Err(format!("winner `{other}` is not A, B or tie")),
+    };
+    let explanation = v
+        .get("explanation")
+        .and_then(|e| e.as_str())
+        .unwrap_or("(no explanation given)")
+        .to_string();
+    Ok((winner, explanation))
+}
+
 /// What the judge said about one answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JudgeVerdict {
@@ -46,6 +100,7 @@ pub struct JudgeError {
 pub struct Judge {
     provider: Provider,
     cache: Mutex<HashMap<String, (f64, String)>>,
+    pair_cache: Mutex<HashMap<String, (Winner, String)>>,
     hits: AtomicU64,
     requests: AtomicU64,
 }
@@ -56,6 +111,7 @@ impl Judge {
         Judge {
             provider,
             cache: Mutex::new(HashMap::new()),
+            pair_cache: Mutex::new(HashMap::new()),
             hits: AtomicU64::new(0),
             requests: AtomicU64::new(0),
         }
@@ -155,6 +211,88 @@ impl Judge {
     }
 }
 
+impl Judge {
+    /// The request of one pairwise comparison, `first` shown as A.
+    pub fn pairwise_request(
+        task: &str,
+        rubric: Option<&str>,
+        reference: &str,
+        first: &str,
+        second: &str,
+    ) -> ChatRequest {
+        let rubric = rubric.filter(|r| !r.trim().is_empty()).unwrap_or(
+            "The better answer reaches the outcome of the reference: the same facts, numbers, decisions and actions.",
+        );
+        ChatRequest {
+            system: PAIRWISE_SYSTEM_PROMPT.into(),
+            messages: vec![ChatMessage::User {
+                text: format!(
+                    "Task:\n{task}\n\nRubric:\n{rubric}\n\nReference answer (accepted by a human):\n{reference}\n\nAnswer A:\n{first}\n\nAnswer B:\n{second}\n\nReply with the JSON object only."
+                ),
+            }],
+            tools: Vec::new(),
+            temperature: Some(0.0),
+            max_tokens: Some(300),
+            seed: Some(0),
+        }
+    }
+
+    /// Compares two answers, `first` shown as A. Cached like [`Judge::grade`].
+    pub async fn compare(
+        &self,
+        task: &str,
+        rubric: Option<&str>,
+        reference: &str,
+        first: &str,
+        second: &str,
+    ) -> Result<PairVerdict, JudgeError> {
+        let req = Self::pairwise_request(task, rubric, reference, first, second);
+        let key = serde_json::to_string(&req).map_err(|e| JudgeError {
+            message: e.to_string(),
+            input_tokens: 0,
+            output_tokens: 0,
+        })?;
+        if let Ok(cache) = self.pair_cache.lock()
+            && let Some((winner, explanation)) = cache.get(&key)
+        {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(PairVerdict {
+                winner: *winner,
+                explanation: explanation.clone(),
+                cached: true,
+                input_tokens: 0,
+                output_tokens: 0,
+            });
+        }
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let resp = self.provider.chat(&req).await.map_err(|e| JudgeError {
+            message: format!("judge {} failed: {e}", self.describe()),
+            input_tokens: 0,
+            output_tokens: 0,
+        })?;
+        let text = resp.text.unwrap_or_default();
+        let (winner, explanation) = parse_winner(&text).map_err(|why| JudgeError {
+            message: format!(
+                "judge {} replied without the pairwise verdict ({why}): \"{}\"",
+                self.describe(),
+                text.chars().take(120).collect::<String>()
+            ),
+            input_tokens: resp.usage.input_tokens,
+            output_tokens: resp.usage.output_tokens,
+        })?;
+        if let Ok(mut cache) = self.pair_cache.lock() {
+            cache.insert(key, (winner, explanation.clone()));
+        }
+        Ok(PairVerdict {
+            winner,
+            explanation,
+            cached: false,
+            input_tokens: resp.usage.input_tokens,
+            output_tokens: resp.usage.output_tokens,
+        })
+    }
+}
+
 /// Reads `{"score": x, "explanation": "..."}` from a judge reply (fenced or
 /// surrounded by text is fine). The score must be a number in [0, 1].
 pub fn parse_verdict(text: &str) -> Result<(f64, String), String> {
@@ -186,6 +324,18 @@ mod tests {
         let (s, e) =
             parse_verdict("```json\n{\"score\": 0.8, \"explanation\": \"close\"}\n```").unwrap();
         assert_eq!((s, e.as_str()), (0.8, "close"));
+    }
+
+    #[test]
+    fn pairwise_winner_is_read_and_unknown_winners_refused() {
+        assert_eq!(
+            parse_winner(r#"{"winner": "b", "explanation": "x"}"#)
+                .unwrap()
+                .0,
+            Winner::B
+        );
+        assert_eq!(parse_winner(r#"{"winner": "tie"}"#).unwrap().0, Winner::Tie);
+        assert!(parse_winner(r#"{"winner": "C"}"#).is_err());
     }
 
     #[test]

@@ -194,6 +194,36 @@ pub struct GraderAnalysis {
     pub pairwise_judging: String,
 }
 
+/// One pair of trials (same index) judged in both orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairJudgement {
+    /// Trial index of both arms.
+    pub index: i64,
+    /// Winner with the baseline shown first (A = baseline).
+    pub baseline_first: Option<crate::judge::Winner>,
+    /// Winner with the candidate shown first (A = candidate).
+    pub candidate_first: Option<crate::judge::Winner>,
+    /// Candidate preference in [0, 1] (1 = candidate better), mean of both orders.
+    pub preference: Option<f64>,
+    /// Both orders agree; `false` means position bias (counted as a tie).
+    pub consistent: Option<bool>,
+    /// The judge's reasons.
+    pub explanation: String,
+    /// Judge errors, if any.
+    pub error: Option<String>,
+}
+
+/// Pairwise judging of one case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairwiseCase {
+    /// Case id.
+    pub case_id: String,
+    /// The pairs.
+    pub pairs: Vec<PairJudgement>,
+    /// Mean candidate preference over the pairs.
+    pub candidate_preference: Option<f64>,
+}
+
 /// Trial counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct TrialCounts {
@@ -331,6 +361,10 @@ pub struct EvalReport {
     pub seed: u64,
     /// Trials per case and arm.
     pub k: usize,
+    /// Pairwise baseline-vs-candidate judging, per case with a model grader.
+    pub pairwise: Vec<PairwiseCase>,
+    /// Mean candidate preference over every judged pair (0.5 = no preference).
+    pub pairwise_preference: Option<f64>,
 }
 
 /// A trial as the report builder sees it (decoded from the store).
@@ -456,7 +490,6 @@ pub fn replay_stats(
     let mut loaded: BTreeMap<Arm, Vec<bool>> = BTreeMap::new();
     let mut wall: Vec<u64> = Vec::new();
     let mut analysis = GraderAnalysis {
-        pairwise_judging: "not done: each trial is judged on its own against the accepted answer; pairwise baseline-vs-candidate judging in both orders is not supported yet".into(),
         ..Default::default()
     };
     let mut by_case: BTreeMap<String, (Vec<TrialReport>, Vec<TrialReport>)> = BTreeMap::new();
@@ -760,6 +793,10 @@ impl EvalReport {
                     pct(self.execution_coverage),
                     pct(self.surrogate_coverage),
                     pct(self.blocked_coverage)
+                ));
+                o.push_str(&format!(
+                    "Pairwise judging: {}\n",
+                    self.grader_analysis.pairwise_judging
                 ));
                 o.push_str(&format!(
                     "Trigger rate: baseline {}, candidate {}\n",

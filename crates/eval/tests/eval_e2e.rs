@@ -72,14 +72,16 @@ async fn replay_eval_reports_improved_regressed_and_unchanged_cases_with_hand_co
     // Trigger rate: the candidate loads the skill in alpha only (3 of 9 trials); the baseline never.
     assert!(close(r.trigger_rate.candidate.unwrap(), 3.0 / 9.0));
     assert_eq!(r.trigger_rate.baseline, Some(0.0));
-    // Tokens: 10 in / 5 out per answer. Baseline 12 requests, candidate 15, judge 1 (5 cache hits).
+    // Tokens: 10 in / 5 out per answer. Baseline 12 requests, candidate 15, judge 1 grader
+    // request (5 cache hits) and 1 pairwise request: gamma's answers are the same in both arms,
+    // so both orders of all 3 pairs are the same request (5 cache hits).
     assert_eq!(r.usage.baseline_tokens, (120, 60));
     assert_eq!(r.usage.candidate_tokens, (150, 75));
-    assert_eq!(r.usage.judge_tokens, (10, 5));
-    assert_eq!(r.usage.cache_hits, 5);
-    assert_eq!(r.usage.total_tokens, 420);
-    // 27 trial requests + 1 judge request + 1 availability probe.
-    assert_eq!(server.request_count(), 29);
+    assert_eq!(r.usage.judge_tokens, (20, 10));
+    assert_eq!(r.usage.cache_hits, 10);
+    assert_eq!(r.usage.total_tokens, 435);
+    // 27 trial requests + 2 judge requests + 1 availability probe.
+    assert_eq!(server.request_count(), 30);
     assert_eq!(
         (
             r.trials.planned,
@@ -98,10 +100,24 @@ async fn replay_eval_reports_improved_regressed_and_unchanged_cases_with_hand_co
         .collect();
     assert_eq!(nd, ["run-gamma/0:contains", "run-gamma/1:model"]);
     assert!(r.grader_analysis.flaky_cases.is_empty());
+    // Pairwise judging (gamma only: the case with a model grader), both orders: the
+    // scripted judge always picks the second answer, so every pair flips with the
+    // order and counts as a tie.
+    assert_eq!(r.pairwise.len(), 1);
+    assert_eq!(r.pairwise[0].pairs.len(), 3);
+    assert!(
+        r.pairwise[0]
+            .pairs
+            .iter()
+            .all(|p| p.consistent == Some(false))
+    );
+    assert_eq!(r.pairwise_preference, Some(0.5));
     assert!(
         r.grader_analysis
             .pairwise_judging
-            .contains("not supported yet")
+            .starts_with("3 pairs of 1 cases judged in both orders; 3 changed winner"),
+        "{}",
+        r.grader_analysis.pairwise_judging
     );
     assert_eq!(r.provider.as_deref(), Some("openai"));
     assert_eq!(r.model.as_deref(), Some("scripted-model"));
@@ -334,7 +350,9 @@ async fn provider_lost_mid_eval_gives_partial_and_resume_completes_it() {
         .iter()
         .filter(|r| {
             let body = r.body.to_string();
-            body.contains("case-") && !body.contains("strict, fair grader")
+            body.contains("case-")
+                && !body.contains("strict, fair grader")
+                && !body.contains("compare two answers")
         })
         .count();
     let mut expected = 0;
@@ -478,4 +496,85 @@ async fn answers_in_an_unexpected_script_are_flagged_in_the_case_report() {
         let t = &c.candidate.trials[0];
         assert!(!t.script_check.as_ref().unwrap().consistent);
     }
+}
+
+#[tokio::test]
+async fn pairwise_judging_in_both_orders_finds_a_consistent_candidate_preference() {
+    use skillgate_scripted_llm::{Mode, Rule, Script, Step};
+    let dir = tempfile::tempdir().unwrap();
+    let (store, draft_id) = store_with_draft(dir.path()).await;
+    let text = |t: &str| vec![Step::text(t)];
+    let rule = |system: Option<&str>, last: Option<&str>, any: Option<&str>, steps| Rule {
+        when_system_contains: system.map(str::to_string),
+        when_last_message_contains: last.map(str::to_string),
+        when_any_message_contains: any.map(str::to_string),
+        mode: Mode::ByTurn,
+        steps,
+        ..Default::default()
+    };
+    let script = Script {
+        rules: vec![
+            // The judge prefers the candidate's answer wherever it is shown.
+            rule(
+                Some("compare two answers"),
+                Some("Answer A:\nGAMMA-OK with risks"),
+                None,
+                text(r#"{"winner": "A"}"#),
+            ),
+            rule(
+                Some("compare two answers"),
+                Some("Answer B:\nGAMMA-OK with risks"),
+                None,
+                text(r#"{"winner": "B"}"#),
+            ),
+            rule(
+                Some("strict, fair grader"),
+                None,
+                None,
+                text(r#"{"score": 1, "explanation": "ok"}"#),
+            ),
+            rule(
+                Some(CAND_MARK),
+                None,
+                Some("case-gamma"),
+                text("GAMMA-OK with risks"),
+            ),
+            rule(
+                Some(BASE_MARK),
+                None,
+                Some("case-gamma"),
+                text("GAMMA-OK plain"),
+            ),
+        ],
+        steps: text("OK"),
+        ..Default::default()
+    };
+    let server = skillgate_scripted_llm::start(script).await.unwrap();
+    let out = run_eval(
+        &store,
+        &draft_id,
+        settings(),
+        &env(Some(provider(&server.openai_base_url(), 2))),
+    )
+    .await
+    .unwrap();
+    let r = &out.report;
+    assert_eq!(r.pairwise.len(), 1);
+    let gamma = &r.pairwise[0];
+    assert_eq!(gamma.pairs.len(), 3);
+    assert!(
+        gamma
+            .pairs
+            .iter()
+            .all(|p| p.consistent == Some(true) && p.preference == Some(1.0))
+    );
+    assert_eq!(gamma.candidate_preference, Some(1.0));
+    assert_eq!(r.pairwise_preference, Some(1.0));
+    assert!(
+        r.grader_analysis
+            .pairwise_judging
+            .contains("0 changed winner"),
+        "{}",
+        r.grader_analysis.pairwise_judging
+    );
 }

@@ -150,6 +150,14 @@ pub fn script(delay_ms: u64) -> Script {
     let d = |s: Step| s.with_delay_ms(delay_ms);
     Script {
         rules: vec![
+            // Pairwise judge: always prefers the second answer (pure position bias).
+            Rule {
+                when_system_contains: Some("compare two answers".into()),
+                steps: vec![Step::text(
+                    r#"{"winner": "B", "explanation": "the second one"}"#,
+                )],
+                ..Default::default()
+            },
             Rule {
                 when_system_contains: Some("strict, fair grader".into()),
                 steps: vec![Step::text(
