@@ -3,6 +3,9 @@
 //!
 //! Everything here is portable SQL; stored JSON (report bodies, transcripts,
 //! preservation reports) is decoded in Rust, reading only the fields needed.
+//! Report and transcript facts are decoded once and kept in
+//! `ops_report_facts` / `ops_trial_facts` (migration 0005), so repeated
+//! `/metrics` scrapes decode only new rows.
 //!
 //! Tenant attribution for retention: an eval belongs to the tenants of the
 //! runs its replay cases replay. When those runs span several tenants the
@@ -79,7 +82,23 @@ struct EvalJoin {
     mode: String,
     created_at: String,
     finished_at: Option<String>,
-    body: Option<String>,
+    report_id: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    report_id: String,
+    decoded: bool,
+    report_status: Option<String>,
+    blocked_coverage: Option<f64>,
+    regressed: Option<i64>,
+    improved: Option<i64>,
+    unchanged: Option<i64>,
+    wall_ms: Option<i64>,
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 /// One review decision.
@@ -203,29 +222,96 @@ struct ExpiryRow {
 struct TranscriptRow {
     id: String,
     arm: String,
+    finished_at: String,
     transcript: String,
 }
 
 impl Store {
     /// Evals created at or after `since` (RFC 3339; `None`: all), oldest
     /// first, each with the facts of its newest `eval` report.
+    ///
+    /// Facts are decoded from a report body once and kept in
+    /// `ops_report_facts`; later calls read only that table.
     pub async fn ops_evals(&self, since: Option<&str>) -> Result<Vec<OpsEvalRow>, StoreError> {
+        let since = since.unwrap_or("");
         let rows = sqlx::query_as::<_, EvalJoin>(
             "SELECT e.id, e.draft_id, e.status, e.mode, e.created_at, e.finished_at,
-                    (SELECT r.body FROM reports r WHERE r.eval_id = e.id AND r.kind = 'eval'
-                     ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS body
+                    (SELECT r.id FROM reports r WHERE r.eval_id = e.id AND r.kind = 'eval'
+                     ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS report_id
              FROM evals e WHERE e.created_at >= $1 ORDER BY e.created_at, e.id",
         )
-        .bind(since.unwrap_or(""))
+        .bind(since)
         .fetch_all(&self.pool)
         .await?;
+        let mut facts: HashMap<String, FactsRow> = sqlx::query_as::<_, FactsRow>(
+            "SELECT f.report_id, f.decoded, f.report_status, f.blocked_coverage, f.regressed,
+                    f.improved, f.unchanged, f.wall_ms
+             FROM ops_report_facts f JOIN evals e ON e.id = f.eval_id WHERE e.created_at >= $1",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|f| (f.report_id.clone(), f))
+        .collect();
+        for row in &rows {
+            let Some(report_id) = row.report_id.as_deref() else {
+                continue;
+            };
+            if facts.contains_key(report_id) {
+                continue;
+            }
+            let body: Option<String> = sqlx::query_scalar("SELECT body FROM reports WHERE id = $1")
+                .bind(report_id)
+                .fetch_optional(&self.pool)
+                .await?;
+            let decoded = body
+                .as_deref()
+                .and_then(|b| serde_json::from_str::<OpsReportFacts>(b).ok());
+            let f = FactsRow {
+                report_id: report_id.to_string(),
+                decoded: decoded.is_some(),
+                report_status: decoded.as_ref().and_then(|d| d.status.clone()),
+                blocked_coverage: decoded.as_ref().and_then(|d| d.blocked_coverage),
+                regressed: decoded.as_ref().and_then(|d| d.regressed).map(to_i64),
+                improved: decoded.as_ref().and_then(|d| d.improved).map(to_i64),
+                unchanged: decoded.as_ref().and_then(|d| d.unchanged).map(to_i64),
+                wall_ms: decoded.as_ref().and_then(|d| d.wall_ms).map(to_i64),
+            };
+            sqlx::query(
+                "INSERT INTO ops_report_facts (report_id, eval_id, decoded, report_status,
+                     blocked_coverage, regressed, improved, unchanged, wall_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (report_id) DO NOTHING",
+            )
+            .bind(&f.report_id)
+            .bind(&row.id)
+            .bind(f.decoded)
+            .bind(&f.report_status)
+            .bind(f.blocked_coverage)
+            .bind(f.regressed)
+            .bind(f.improved)
+            .bind(f.unchanged)
+            .bind(f.wall_ms)
+            .execute(&self.pool)
+            .await?;
+            facts.insert(f.report_id.clone(), f);
+        }
         Ok(rows
             .into_iter()
             .map(|r| OpsEvalRow {
                 report: r
-                    .body
+                    .report_id
                     .as_deref()
-                    .and_then(|b| serde_json::from_str::<OpsReportFacts>(b).ok()),
+                    .and_then(|id| facts.get(id))
+                    .filter(|f| f.decoded)
+                    .map(|f| OpsReportFacts {
+                        status: f.report_status.clone(),
+                        blocked_coverage: f.blocked_coverage,
+                        regressed: f.regressed.map(i64::unsigned_abs),
+                        improved: f.improved.map(i64::unsigned_abs),
+                        unchanged: f.unchanged.map(i64::unsigned_abs),
+                        wall_ms: f.wall_ms.map(i64::unsigned_abs),
+                    }),
                 id: r.id,
                 draft_id: r.draft_id,
                 status: r.status,
@@ -296,9 +382,10 @@ impl Store {
             .collect())
     }
 
-    /// Trial wall times (`totals.wall_ms` of each stored transcript) of
-    /// trials finished at or after `since`. Purged trials have no transcript
-    /// and are left out. Reads transcripts in pages of 500.
+    /// Trial wall times (`totals.wall_ms` of each transcript) of trials
+    /// finished at or after `since`. Each transcript is decoded once, in pages
+    /// of 500, into `ops_trial_facts`; the durations then outlive the
+    /// retention purge.
     pub async fn ops_trial_durations(
         &self,
         since: Option<&str>,
@@ -313,15 +400,17 @@ impl Store {
             #[serde(default)]
             totals: Option<Totals>,
         }
-        let mut out = Vec::new();
+        let since = since.unwrap_or("");
         let mut after = String::new();
         loop {
             let page = sqlx::query_as::<_, TranscriptRow>(
-                "SELECT id, arm, transcript FROM trials
-                 WHERE transcript IS NOT NULL AND finished_at >= $1 AND id > $2
-                 ORDER BY id LIMIT 500",
+                "SELECT t.id, t.arm, t.finished_at, t.transcript FROM trials t
+                 LEFT JOIN ops_trial_facts f ON f.trial_id = t.id
+                 WHERE f.trial_id IS NULL AND t.transcript IS NOT NULL
+                   AND t.finished_at >= $1 AND t.id > $2
+                 ORDER BY t.id LIMIT 500",
             )
-            .bind(since.unwrap_or(""))
+            .bind(since)
             .bind(&after)
             .fetch_all(&self.pool)
             .await?;
@@ -329,20 +418,44 @@ impl Store {
                 break;
             };
             after = last.id.clone();
+            let mut tx = self.pool.begin().await?;
             for row in page {
                 let wall = serde_json::from_str::<Transcript>(&row.transcript)
                     .ok()
                     .and_then(|t| t.totals)
-                    .and_then(|t| t.wall_ms);
-                if let Some(wall_ms) = wall {
-                    out.push(OpsTrialDuration {
-                        arm: row.arm,
-                        wall_ms,
-                    });
-                }
+                    .and_then(|t| t.wall_ms)
+                    .map(to_i64);
+                sqlx::query(
+                    "INSERT INTO ops_trial_facts (trial_id, arm, finished_at, wall_ms)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (trial_id) DO NOTHING",
+                )
+                .bind(&row.id)
+                .bind(&row.arm)
+                .bind(&row.finished_at)
+                .bind(wall)
+                .execute(&mut *tx)
+                .await?;
             }
+            tx.commit().await?;
         }
-        Ok(out)
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            arm: String,
+            wall_ms: i64,
+        }
+        Ok(sqlx::query_as::<_, Row>(
+            "SELECT arm, wall_ms FROM ops_trial_facts
+             WHERE wall_ms IS NOT NULL AND finished_at >= $1 ORDER BY trial_id",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|r| OpsTrialDuration {
+            arm: r.arm,
+            wall_ms: r.wall_ms.unsigned_abs(),
+        })
+        .collect())
     }
 
     /// Tokens per arm over all stored trials.

@@ -270,3 +270,36 @@ async fn preservation_statuses_are_read_from_drafts() {
     statuses.sort();
     assert_eq!(statuses, ["failed", "passed"]);
 }
+
+#[tokio::test]
+async fn trial_durations_read_once_outlive_the_purge() {
+    let (_d, store) = store().await;
+    eval_with_raw_data(&store, "ra", report()).await;
+    assert_eq!(store.ops_trial_durations(None).await.unwrap().len(), 2);
+    let later = time::OffsetDateTime::now_utc() + time::Duration::days(40);
+    store
+        .purge_raw(&RetentionPolicy::default(), later, false, "ops")
+        .await
+        .unwrap();
+    let walls: Vec<u64> = store
+        .ops_trial_durations(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.wall_ms)
+        .collect();
+    assert_eq!(walls.iter().sum::<u64>(), 4600);
+}
+
+#[tokio::test]
+async fn report_facts_are_the_same_on_repeated_reads() {
+    let (_d, store) = store().await;
+    eval_with_raw_data(&store, "ra", report()).await;
+    let first = store.ops_evals(None).await.unwrap();
+    let second = store.ops_evals(None).await.unwrap();
+    assert_eq!(first, second);
+    assert_eq!(
+        second[0].report.as_ref().unwrap().blocked_coverage,
+        Some(0.25)
+    );
+}
