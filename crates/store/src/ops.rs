@@ -473,7 +473,8 @@ impl Store {
     /// trial transcripts become NULL, tool-call arguments, results and side
     /// effects become `"[purged]"`, case reports (`reports.kind = 'case'`) are
     /// deleted. Eval rows, eval reports, trial scores and tool-call names and
-    /// modes are kept. Idempotent: already purged data is not counted again.
+    /// modes are kept, and trial wall times are saved to `ops_trial_facts`
+    /// first. Idempotent: already purged data is not counted again.
     ///
     /// With `dry_run` nothing changes and the counts say what would go. A real
     /// purge is one transaction and leaves an audit entry by `actor`.
@@ -484,6 +485,10 @@ impl Store {
         dry_run: bool,
         actor: &str,
     ) -> Result<PurgeCounts, StoreError> {
+        if !dry_run {
+            // Keep the trial durations the latency histogram needs.
+            self.ops_trial_durations(None).await?;
+        }
         let shortest = policy
             .tenants
             .values()
