@@ -92,8 +92,12 @@ pub enum Command {
     Token(crate::commands::serve::TokenCommand),
     /// Run a queue worker (not supported yet).
     Worker(PassThrough),
-    /// Remove raw data past retention (not supported yet).
-    Purge(PassThrough),
+    /// Remove raw replay data past `[retention]` (transcripts, tool-call payloads, case reports).
+    Purge(crate::commands::ops::PurgeArgs),
+    /// Product and operational metrics over a window.
+    Metrics(crate::commands::ops::MetricsArgs),
+    /// Evaluate the runbook alerts on stored data (exit 1 when any fires).
+    Alerts(crate::commands::ops::AlertsArgs),
     /// Audit log.
     Audit {
         /// Newest entries to show.

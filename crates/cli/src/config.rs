@@ -21,6 +21,13 @@ pub struct Config {
     /// Publish gate settings (rollout phase…).
     #[serde(default)]
     pub gate: crate::commands::governance::GateSettings,
+    /// Raw data retention (`skillgate purge`).
+    #[serde(default)]
+    pub retention: skillgate_ops::RetentionConfig,
+    /// Redaction of secrets and personal identifiers before storage.
+    #[allow(dead_code)]
+    #[serde(default)]
+    pub redaction: skillgate_redact::RedactionConfig,
     /// LLM provider for replay (read by the provider layer).
     #[allow(dead_code)]
     #[serde(default)]

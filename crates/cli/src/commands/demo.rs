@@ -2,6 +2,7 @@
 //! Every stage that is not built yet says so in one explicit line.
 
 use super::Ctx;
+use super::eval::run_eval_for_demo;
 use super::governance::{gate_verdict_for, verdict_label};
 use super::policy::{classify_file, load_policy, mode_counts};
 use super::runs::import_file;
@@ -39,10 +40,6 @@ const SKILLS: [&str; 3] = [
 
 fn step(name: &str, text: impl AsRef<str>) {
     println!("[{name:>9}] {}", text.as_ref());
-}
-
-fn not_yet(name: &str, what: &str) {
-    println!("[{name:>9}] not implemented yet: {what}");
 }
 
 pub async fn run(ctx: &Ctx, dir: &Path) -> Result<Outcome> {
@@ -120,11 +117,25 @@ pub async fn run(ctx: &Ctx, dir: &Path) -> Result<Outcome> {
         "policy",
         format!("tools.json: {}", mode_counts(&classified)),
     );
-    not_yet(
-        "eval",
-        "case selection, replay and grading (issues 5 and 6)",
-    );
-    not_yet("report", "EvalReport (issue 6)");
+    for id in &drafts {
+        let outcome = run_eval_for_demo(&store, id, &ctx.config).await?;
+        let r = &outcome.report;
+        step(
+            "eval",
+            format!(
+                "{} for {id}: {} ({} mode), {} cases, {} confidence, delta {}",
+                outcome.eval_id,
+                r.status.as_str(),
+                serde_json::to_value(r.mode)?.as_str().unwrap_or("?"),
+                r.replay_cases.len(),
+                serde_json::to_value(r.confidence)?.as_str().unwrap_or("?"),
+                r.score_delta.map_or("n/a".into(), |d| format!("{d:+.2}")),
+            ),
+        );
+        if !r.status_reason.is_empty() {
+            step("eval", format!("  why: {}", r.status_reason));
+        }
+    }
     for id in &drafts {
         let verdict = gate_verdict_for(&store, id, &ctx.config.gate).await?;
         step("gate", format!("{id}: {}", verdict_label(&verdict)));
@@ -140,5 +151,7 @@ pub async fn run(ctx: &Ctx, dir: &Path) -> Result<Outcome> {
         drafts.len()
     );
     println!("next: skillgate --db {} draft list", db.display());
+    println!("      skillgate --db {} report show latest", db.display());
+    println!("      skillgate --db {} serve", db.display());
     Ok(Outcome::Ok)
 }

@@ -266,7 +266,6 @@ fn progress_printer() -> Option<skillgate_eval::ProgressFn> {
 /// Runs (or resumes) an eval of `draft_id` with the configuration's settings
 /// and providers, for `skillgate demo`. Without a provider the report is
 /// heuristic (status `skipped_provider_unavailable`).
-#[allow(dead_code)] // wired into `demo.rs` by the lead
 pub async fn run_eval_for_demo(
     store: &Store,
     draft_id: &str,

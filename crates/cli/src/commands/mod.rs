@@ -5,6 +5,7 @@ mod demo;
 pub mod doctor;
 pub mod eval;
 pub mod governance;
+pub mod ops;
 mod policy;
 mod runs;
 pub mod serve;
@@ -89,7 +90,9 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Token(cmd) => serve::token(&ctx, cmd).await,
         Command::Worker(_) => Err(not_supported("`skillgate worker` (PostgreSQL scale-out)")),
-        Command::Purge(_) => Err(not_supported("`skillgate purge` (retention, issue 9)")),
+        Command::Purge(args) => ops::purge(&ctx, args).await,
+        Command::Metrics(args) => ops::metrics(&ctx, args).await,
+        Command::Alerts(args) => ops::alerts(&ctx, args).await,
     }
 }
 
