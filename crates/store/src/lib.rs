@@ -44,19 +44,33 @@ pub use runs::{InsertRunsOutcome, RunConflict, RunSummary};
 pub use skills::{DraftRow, NewDraft, SkillFile, SkillSummary, SkillVersionRow, folder_hash};
 pub use web::*;
 
+use skillgate_redact::{RedactionConfig, Redactor};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Embedded migrations, applied by [`Store::open`].
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Handle to skillgate's database. Cheap to clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Applied to every transcript, tool argument/result, answer and report
+    /// before it is written (SPEC §7). On by default with the standard rules.
+    redactor: Arc<Redactor>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("pool", &self.pool)
+            .field("redaction", &self.redactor.enabled())
+            .finish()
+    }
 }
 
 impl Store {
@@ -119,7 +133,34 @@ impl Store {
             target: target.into(),
             reason: e.to_string(),
         })?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            redactor: Arc::new(Redactor::standard()),
+        })
+    }
+
+    /// Replaces the redaction rules (standard rules plus configured extras, or
+    /// none when `enabled = false`). Errors name the bad extra rule.
+    pub fn with_redaction(mut self, config: &RedactionConfig) -> Result<Store, StoreError> {
+        let redactor = Redactor::new(config)
+            .map_err(|e| StoreError::Unsupported(format!("invalid [redaction] settings: {e}")))?;
+        self.redactor = Arc::new(redactor);
+        Ok(self)
+    }
+
+    /// The redactor applied before writes.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Redacts text (JSON or plain) about to be stored.
+    fn scrub(&self, text: &str) -> String {
+        self.redactor.redact_report(text).into_owned()
+    }
+
+    /// [`Store::scrub`] over an optional value.
+    fn scrub_opt(&self, text: Option<&str>) -> Option<String> {
+        text.map(|t| self.scrub(t))
     }
 
     /// Closes the pool, checkpointing the WAL.

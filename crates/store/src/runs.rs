@@ -61,10 +61,14 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let now = now_rfc3339();
         for run in runs {
-            let body = serde_json::to_string(run).map_err(|e| StoreError::Corrupt {
+            // Redact before hashing, so a re-import of the same run hashes the same.
+            let mut value = serde_json::to_value(run).map_err(|e| StoreError::Corrupt {
                 what: format!("run {}", run.id),
                 reason: e.to_string(),
             })?;
+            self.redactor.redact_json(&mut value);
+            let task = self.redactor.redact_str(&run.task).into_owned();
+            let body = value.to_string();
             let hash = content_hash(body.as_bytes());
             let existing: Option<String> =
                 sqlx::query_scalar("SELECT content_hash FROM runs WHERE id = $1")
@@ -84,7 +88,7 @@ impl Store {
                     .bind(&run.id)
                     .bind(&run.tenant)
                     .bind(&run.locale)
-                    .bind(&run.task)
+                    .bind(&task)
                     .bind(tool_names.join(" "))
                     .bind(&run.skill)
                     .bind(run.accepted)

@@ -69,7 +69,9 @@ pub async fn run(ctx: &Ctx, dir: &Path) -> Result<Outcome> {
         "data",
         format!("wrote the demo data set to {}", dir.display()),
     );
-    let store = Store::open(&db).await?;
+    let store = Store::open(&db)
+        .await?
+        .with_redaction(&ctx.config.redaction)?;
 
     let import = import_file(&store, &dir.join("runs.jsonl"), ctx).await?;
     step(

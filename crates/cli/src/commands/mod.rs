@@ -52,12 +52,13 @@ pub struct Ctx {
 impl Ctx {
     /// Opens (creating and migrating) the database.
     pub async fn store(&self) -> Result<Store> {
-        Store::open(&self.db).await.with_context(|| {
+        let store = Store::open(&self.db).await.with_context(|| {
             format!(
                 "database {} (set another with --db PATH)",
                 self.db.display()
             )
-        })
+        })?;
+        Ok(store.with_redaction(&self.config.redaction)?)
     }
 }
 
