@@ -49,8 +49,27 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login_form))
         .route("/logout", post(logout_form))
         .route("/lang/{tag}", get(switch_language))
+        .route("/metrics", get(metrics))
         .route("/assets/app.css", get(css))
         .route("/assets/htmx.min.js", get(htmx))
+}
+
+/// Prometheus text exposition of skillgate's metrics, computed from the store
+/// (names in docs/operations.md). Aggregates only, no run content: open like a
+/// usual scrape target; bind to loopback or put it behind the proxy's auth.
+async fn metrics(State(state): State<AppState>) -> Response {
+    match skillgate_ops::render_prometheus(state.store()).await {
+        Ok(text) => (
+            [(header::CONTENT_TYPE, skillgate_ops::PROMETHEUS_CONTENT_TYPE)],
+            text,
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("# metrics unavailable: {e}\n"),
+        )
+            .into_response(),
+    }
 }
 
 async fn css() -> Response {
