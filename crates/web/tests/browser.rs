@@ -118,6 +118,10 @@ mod webdriver {
             driver_url: String,
             caps: DesiredCapabilities,
         ) -> Result<WebDriver, Error> {
+            // In a workspace build reqwest has `rustls-no-provider` (from the
+            // providers crate): install ring before building a client, as the
+            // product does. Loopback WebDriver traffic is plain HTTP anyway.
+            let _ = rustls::crypto::ring::default_provider().install_default();
             let http = reqwest::Client::new();
             let mut options = json!({"binary": caps.binary, "args": caps.args});
             if let Some(m) = caps.mobile {
