@@ -85,7 +85,7 @@ pub enum Command {
     /// Side-effect and safety incidents.
     #[command(subcommand)]
     Incident(crate::commands::governance::IncidentCommand),
-    /// Start the reviewer web UI and HTTP API (not supported yet).
+    /// Start the reviewer web UI, the HTTP API and /metrics.
     Serve(crate::commands::serve::ServeArgs),
     /// API tokens for the web UI and HTTP API.
     #[command(subcommand)]
