@@ -35,6 +35,30 @@ pub enum TokenCommand {
     },
 }
 
+/// Purges raw replay data past `[retention]` now and then every 24 hours while
+/// the server runs (SPEC §7); each purge is audited by the store.
+fn spawn_daily_purge(
+    store: skillgate_store::Store,
+    retention: skillgate_ops::RetentionConfig,
+    actor: String,
+) {
+    tokio::spawn(async move {
+        let mut every_day = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+        loop {
+            every_day.tick().await;
+            match skillgate_ops::purge(&store, &retention, false, &actor).await {
+                Ok(c) => tracing::info!(
+                    evals = c.evals,
+                    transcripts = c.transcripts,
+                    case_reports = c.case_reports,
+                    "retention purge"
+                ),
+                Err(e) => tracing::warn!(error = %e, "retention purge failed; retrying in 24 h"),
+            }
+        }
+    });
+}
+
 /// Runs `skillgate serve`: the web UI and JSON API until Ctrl-C.
 pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
     let store = ctx.store().await?;
@@ -50,8 +74,7 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
     let cfg = WebConfig {
         addr: args.addr,
         gate: ctx.config.gate.gate_config(),
-        // `[redaction]` is not in skillgate.toml yet: the standard rules.
-        redaction: Default::default(),
+        redaction: ctx.config.redaction.clone(),
         evals: match std::env::current_exe() {
             Ok(exe) => Some(Arc::new(CliEvalStarter {
                 exe,
@@ -63,6 +86,7 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
             }
         },
     };
+    spawn_daily_purge(store.clone(), ctx.config.retention.clone(), actor.clone());
     let context = || format!("skillgate serve --addr {}", args.addr);
     let server = skillgate_web::bind(cfg, store)
         .await
