@@ -614,7 +614,7 @@ fn incident_flow_keeps_replay_off_until_enabled() {
     let (code, _, stderr) = run(tmp.path(), &["incident", "close", &id, "--root-cause", " "]);
     assert_eq!(code, 1);
     assert!(stderr.contains("root cause"), "{stderr}");
-    let out = ok(
+    let (code, _, stderr) = run(
         tmp.path(),
         &[
             "incident",
@@ -624,7 +624,37 @@ fn incident_flow_keeps_replay_off_until_enabled() {
             "surrogate missing for deploy",
         ],
     );
+    assert_eq!(code, 1, "a P0 closes only with its regression case");
+    assert!(stderr.contains("--regression-case RUN_ID"), "{stderr}");
+    std::fs::write(
+        tmp.path().join("runs.jsonl"),
+        r#"{"id":"run-deploy","tenant":"t","locale":"en","task":"Deploy the notes service","final_answer":"done","accepted":true}"#,
+    )
+    .unwrap();
+    ok(tmp.path(), &["runs", "import", "runs.jsonl"]);
+    let out = ok(
+        tmp.path(),
+        &[
+            "incident",
+            "close",
+            &id,
+            "--root-cause",
+            "surrogate missing for deploy",
+            "--regression-case",
+            "run-deploy",
+            "--skill",
+            "deploy-notes",
+        ],
+    );
     assert!(out.contains("does not turn them back on"), "{out}");
+    let pinned = ok(
+        tmp.path(),
+        &["--json", "cases", "list", "--skill", "deploy-notes"],
+    );
+    assert!(
+        pinned.contains("run-deploy"),
+        "regression case pinned: {pinned}"
+    );
     let status: Value =
         serde_json::from_str(&ok(tmp.path(), &["--json", "replay", "status"])).unwrap();
     assert_eq!(status["replay_disabled"], true);

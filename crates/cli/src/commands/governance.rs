@@ -5,7 +5,7 @@
 
 use super::Ctx;
 use crate::{Outcome, output};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use serde::{Deserialize, Serialize};
 use skillgate_core::gate::{GateConfig, GateVerdict, RolloutPhase};
@@ -180,6 +180,13 @@ pub enum IncidentCommand {
         /// Root cause (required).
         #[arg(long)]
         root_cause: String,
+        /// Run that reproduces the failure: pinned as a replay case of `--skill`, so every
+        /// future eval of that skill replays it. Required to close a P0.
+        #[arg(long, requires = "skill")]
+        regression_case: Option<String>,
+        /// Skill the regression case is pinned to.
+        #[arg(long, requires = "regression_case")]
+        skill: Option<String>,
         /// Who (default: $USER).
         #[arg(long)]
         actor: Option<String>,
@@ -496,10 +503,42 @@ pub async fn incident(ctx: &Ctx, cmd: IncidentCommand) -> Result<Outcome> {
         IncidentCommand::Close {
             id,
             root_cause,
+            regression_case,
+            skill,
             actor,
         } => {
             let actor = actor_name(actor);
             let store = open(ctx, &actor).await?;
+            let incident = store
+                .list_incidents(false)
+                .await?
+                .into_iter()
+                .find(|i| i.id == id);
+            match (&regression_case, &skill) {
+                (Some(run_id), Some(skill)) => {
+                    store
+                        .pin_case(
+                            skill,
+                            run_id,
+                            &format!("regression case of incident {id}"),
+                            &actor,
+                        )
+                        .await
+                        .with_context(|| {
+                            format!("pinning regression case {run_id} to skill {skill}")
+                        })?;
+                }
+                _ if !root_cause.trim().is_empty()
+                    && incident.as_ref().is_some_and(|i| i.severity == "P0") =>
+                {
+                    anyhow::bail!(
+                        "closing P0 incident {id} needs its regression case: add --regression-case RUN_ID \
+                         --skill NAME (the run is pinned as a replay case, so every future eval of the \
+                         skill replays the failure)"
+                    );
+                }
+                _ => {}
+            }
             let closed = store.close_incident(&id, &root_cause, &actor).await?;
             store.close().await;
             if ctx.json {
