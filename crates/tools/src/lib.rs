@@ -7,6 +7,7 @@
 
 mod builtin;
 mod error;
+pub mod llm_surrogate;
 mod replay_tools;
 pub mod sandbox;
 pub mod surrogate;
@@ -15,6 +16,7 @@ pub mod workspace;
 
 pub use builtin::{BUILTIN_TOOLSET, WORKSPACE_TOOLSET, builtin_specs};
 pub use error::ToolError;
+pub use llm_surrogate::{LlmSurrogate, LlmSurrogateError};
 pub use replay_tools::{ReplayTools, ToolCallOutcome, ToolLayerConfig, default_protected_paths};
 pub use sandbox::{CommandOutput, SandboxLimits, SandboxStatus, probe};
 pub use skillgate_core::policy::{Classification, Policy, classify};

@@ -1,8 +1,8 @@
 //! [`ReplayTools`]: the one interface the agent loop uses to offer and call tools in a Trial.
 //!
 //! Every call is classified by the replay policy (SPEC §4), then: `blocked` → the agent is told
-//! so and nothing runs; `surrogate` → a recorded or stub result and the would-be side effect in
-//! words; `executed` → a workspace file tool on the per-trial workspace, a command in the
+//! so and nothing runs; `surrogate` → a recorded result, else an LLM-simulated result (when a
+//! surrogate provider is set), else a schema-valid stub, and the would-be side effect in words; `executed` → a workspace file tool on the per-trial workspace, a command in the
 //! bubblewrap sandbox, or a cached web read. Side-effect tools are never executed whatever the
 //! policy says, and when the sandbox cannot start, commands are surrogated, never run outside it.
 
@@ -10,6 +10,7 @@ use crate::builtin::{
     Builtin, FileResult, WORKSPACE_TOOLSET, generic_result_schema, run_file_tool, str_arg, url_host,
 };
 use crate::error::ToolError;
+use crate::llm_surrogate::LlmSurrogate;
 use crate::sandbox::{CommandOutput, Sandbox, SandboxConfig, SandboxLimits, SandboxStatus};
 use crate::surrogate::{RecordedResults, describe_side_effect, stub_from_schema};
 use crate::workspace::Workspace;
@@ -94,6 +95,7 @@ pub struct ReplayTools {
     sandbox: Sandbox,
     specs: Vec<ToolSpec>,
     recorded: RecordedResults,
+    llm: Option<LlmSurrogate>,
     limits: SandboxLimits,
     lock: tokio::sync::Mutex<()>,
     seq: AtomicU64,
@@ -143,10 +145,24 @@ impl ReplayTools {
             sandbox,
             specs,
             recorded: RecordedResults::new(recorded),
+            llm: None,
             limits: cfg.limits,
             lock: tokio::sync::Mutex::new(()),
             seq: AtomicU64::new(0),
         })
+    }
+
+    /// The same tools with an LLM surrogate: surrogated calls without a recorded result are
+    /// simulated by `provider` (one chat request per call) before falling back to a
+    /// schema-valid stub. Without this, such calls get the stub directly.
+    pub fn with_surrogate_provider(self, provider: skillgate_providers::Provider) -> ReplayTools {
+        self.with_llm_surrogate(LlmSurrogate::new(provider))
+    }
+
+    /// The same tools with `surrogate` (e.g. with another timeout) as the LLM surrogate.
+    pub fn with_llm_surrogate(mut self, surrogate: LlmSurrogate) -> ReplayTools {
+        self.llm = Some(surrogate);
+        self
     }
 
     /// The tools offered to the model.
@@ -203,7 +219,10 @@ impl ReplayTools {
         let class = classify(spec, &self.policy);
         match class.mode {
             ToolMode::Blocked => blocked(name, &class.rule, &class.reason),
-            ToolMode::Surrogate => self.surrogate(spec, args, &class.rule, class.reason.clone()),
+            ToolMode::Surrogate => {
+                self.surrogate(spec, args, &class.rule, class.reason.clone())
+                    .await
+            }
             ToolMode::Executed => self.execute(spec, args, class).await,
         }
     }
@@ -220,14 +239,18 @@ impl ReplayTools {
                 "{}; but executing MCP or connector tools during replay is not supported yet, so the call is surrogated",
                 class.reason
             );
-            return self.surrogate(spec, args, "mcp_execution_not_supported", reason);
+            return self
+                .surrogate(spec, args, "mcp_execution_not_supported", reason)
+                .await;
         };
         if b.is_side_effect() {
             let reason = format!(
                 "{}; but {name} has a real-world side effect and replay never performs it",
                 class.reason
             );
-            return self.surrogate(spec, args, "side_effect_never_executed", reason);
+            return self
+                .surrogate(spec, args, "side_effect_never_executed", reason)
+                .await;
         }
         match b {
             Builtin::RunCommand => self.run_command(spec, args, class).await,
@@ -422,7 +445,7 @@ impl ReplayTools {
         )
     }
 
-    fn surrogate(
+    async fn surrogate(
         &self,
         spec: &ToolSpec,
         args: &Value,
@@ -443,14 +466,36 @@ impl ReplayTools {
             o.side_effect = side_effect;
             return o;
         }
-        let schema = Builtin::from_name(name)
-            .map(Builtin::result_schema)
-            .unwrap_or_else(generic_result_schema);
+        let builtin_schema = Builtin::from_name(name).map(Builtin::result_schema);
+        let why_stub = match &self.llm {
+            None => "LLM surrogate not supported yet".to_string(),
+            Some(llm) => match llm.simulate(spec, args, builtin_schema.as_ref()).await {
+                Ok(result) => {
+                    let mut o = outcome(
+                        name,
+                        ToolMode::Surrogate,
+                        rule,
+                        format!(
+                            "{reason}; no recorded result, result simulated by the LLM surrogate ({})",
+                            llm.describe()
+                        ),
+                        result,
+                        false,
+                    );
+                    o.side_effect = side_effect;
+                    return o;
+                }
+                Err(e) => {
+                    tracing::warn!(target: "skillgate::tools", tool = %name, error = %e,
+                        "LLM surrogate failed; a schema-valid stub is used");
+                    format!("LLM surrogate failed: {e}")
+                }
+            },
+        };
+        let schema = builtin_schema.unwrap_or_else(generic_result_schema);
         let seed = format!("{name}/{}", self.seq.fetch_add(1, Ordering::Relaxed));
         let result = stub_from_schema(&schema, &seed);
-        let reason = format!(
-            "{reason}; no recorded result, LLM surrogate not supported yet, so a schema-valid stub"
-        );
+        let reason = format!("{reason}; no recorded result, {why_stub}, so a schema-valid stub");
         let mut o = outcome(name, ToolMode::Surrogate, rule, reason, result, false);
         o.side_effect = side_effect;
         o

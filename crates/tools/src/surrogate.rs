@@ -2,7 +2,7 @@
 //! it would have had, in words.
 //!
 //! Order: the recorded Run's result for the same call (name and normalised arguments), else an
-//! LLM surrogate (not supported yet: no provider crate exists), else a stub that is valid
+//! LLM surrogate when a provider is set ([`crate::llm_surrogate`]), else a stub that is valid
 //! against the tool's result schema.
 
 use serde_json::{Map, Value, json};
