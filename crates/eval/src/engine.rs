@@ -96,6 +96,10 @@ pub struct EvalSettings {
     pub duplicate_similarity: f64,
     /// Concurrent trials; `None` = the provider's concurrency limit.
     pub concurrency: Option<usize>,
+    /// Let the replay provider simulate results of surrogate calls that have no
+    /// recorded result (else a schema-valid stub). Off by default: each such
+    /// call costs one provider request, not counted in the token budget.
+    pub llm_surrogate: bool,
 }
 
 impl Default for EvalSettings {
@@ -113,6 +117,7 @@ impl Default for EvalSettings {
             trial_timeout_secs: 300,
             duplicate_similarity: crate::selection::DEFAULT_DUPLICATE_SIMILARITY,
             concurrency: None,
+            llm_surrogate: false,
         }
     }
 }
@@ -1104,6 +1109,9 @@ async fn one_trial(shared: &Shared, key: &TrialKey) -> TrialEnd {
     let mut cfg = shared.tool_cfg.clone();
     cfg.extra_tools = recorded_tools(run);
     let tools = match ReplayTools::new(cfg, &case_files(run), &run.tool_calls).await {
+        Ok(t) if shared.settings.llm_surrogate => {
+            Some(t.with_surrogate_provider(shared.provider.clone()))
+        }
         Ok(t) => Some(t),
         Err(e) => {
             let trial = NewTrial {

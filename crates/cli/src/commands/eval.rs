@@ -50,6 +50,9 @@ pub struct EvalConfig {
     /// Trials in flight (default: the provider's `concurrency`).
     #[serde(default)]
     pub concurrency: Option<usize>,
+    /// Simulate unrecorded surrogate results with the replay provider (default false: stub).
+    #[serde(default)]
+    pub llm_surrogate: bool,
     /// Tenant whose runs are used (default: the most common tenant).
     #[serde(default)]
     pub tenant: Option<String>,
@@ -216,6 +219,7 @@ pub fn eval_settings(config: &Config, args: Option<&EvalArgs>) -> Result<EvalSet
     s.max_steps = e.max_steps.unwrap_or(s.max_steps);
     s.trial_timeout_secs = e.trial_timeout_secs.unwrap_or(s.trial_timeout_secs);
     s.concurrency = e.concurrency;
+    s.llm_surrogate = e.llm_surrogate;
     s.tenant = e.tenant.clone();
     s.duplicate_similarity = e.duplicate_similarity.unwrap_or(s.duplicate_similarity);
     s.locale = e.locale.as_deref().map(parse_locale).transpose()?;
@@ -519,6 +523,11 @@ pub async fn replay_case(ctx: &Ctx, args: ReplayCaseArgs) -> Result<Outcome> {
     let tools = ReplayTools::new(tool_cfg, &skillgate_eval::case_files(&run), &run.tool_calls)
         .await
         .context("cannot set up the replay workspace")?;
+    let tools = if settings.llm_surrogate {
+        tools.with_surrogate_provider(provider.clone())
+    } else {
+        tools
+    };
     let limits = TrialLimits {
         max_steps: settings.max_steps,
         wall_time: Duration::from_secs(settings.trial_timeout_secs.max(1)),
