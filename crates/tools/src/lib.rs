@@ -12,6 +12,7 @@ mod replay_tools;
 pub mod sandbox;
 pub mod surrogate;
 pub mod tripwire;
+pub mod web_fetch;
 pub mod workspace;
 
 pub use builtin::{BUILTIN_TOOLSET, WORKSPACE_TOOLSET, builtin_specs};

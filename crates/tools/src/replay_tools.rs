@@ -254,7 +254,7 @@ impl ReplayTools {
         }
         match b {
             Builtin::RunCommand => self.run_command(spec, args, class).await,
-            Builtin::WebFetch | Builtin::WebSearch => self.web(b, args, class),
+            Builtin::WebFetch | Builtin::WebSearch => self.web(b, args, class).await,
             _ => {
                 let r = run_file_tool(b, self.workspace.root(), args, self.limits.file_size_bytes)
                     .await;
@@ -357,7 +357,7 @@ impl ReplayTools {
         }
     }
 
-    fn web(&self, b: Builtin, args: &Value, class: Classification) -> ToolCallOutcome {
+    async fn web(&self, b: Builtin, args: &Value, class: Classification) -> ToolCallOutcome {
         let name = b.name();
         let (field, fields, hints): (&str, &[&str], &[&str]) = match b {
             Builtin::WebFetch => (
@@ -414,12 +414,39 @@ impl ReplayTools {
                     "invalid_url",
                     format!("web_fetch: '{target}' is not an absolute URL"),
                 ),
-                Some(host) if self.policy.host_allowed(&host) => (
-                    "live_fetch_not_supported",
-                    format!(
-                        "web_fetch of {target}: host {host} is allow-listed, but live fetching during replay is not supported yet, and the Run recorded no result for this URL"
-                    ),
-                ),
+                Some(host) if self.policy.host_allowed(&host) => {
+                    return match crate::web_fetch::fetch(target).await {
+                        Ok(f) => {
+                            let reason = format!(
+                                "{}; the Run recorded no result and host {host} is allow-listed by the replay policy, so it was fetched live (HTTP {}, {} bytes{}, redirects not followed)",
+                                class.reason,
+                                f.status,
+                                f.body.len(),
+                                if f.truncated { ", cut" } else { "" }
+                            );
+                            let mut body = f.body;
+                            if f.truncated {
+                                body.push_str("\n[truncated by skillgate]");
+                            }
+                            outcome(
+                                name,
+                                ToolMode::Executed,
+                                "live_fetch",
+                                reason,
+                                serde_json::json!({"status": f.status, "body": body}),
+                                f.status >= 400,
+                            )
+                        }
+                        Err(msg) => outcome(
+                            name,
+                            ToolMode::Executed,
+                            "live_fetch",
+                            format!("{}; {msg}", class.reason),
+                            Value::String(msg),
+                            true,
+                        ),
+                    };
+                }
                 Some(host) => (
                     "host_not_allowed",
                     format!(

@@ -8,27 +8,83 @@ use serde_json::json;
 use skillgate_core::ToolMode::Surrogate;
 use skillgate_tools::Policy;
 
+/// A one-shot HTTP server on loopback answering every request with `response`;
+/// returns its port and a counter of requests served.
+async fn http_once(
+    response: &'static str,
+) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = served.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = sock.write_all(response.as_bytes()).await;
+            let _ = sock.shutdown().await;
+        }
+    });
+    (port, served)
+}
+
 #[tokio::test]
-async fn allow_listed_host_without_recording_says_live_fetch_is_not_supported() {
-    let policy = Policy::from_toml("allowed_hosts = [\"api.example.com\"]\n").unwrap();
+async fn allow_listed_host_without_recording_is_fetched_live_and_others_are_not() {
+    let (port, served) =
+        http_once("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello").await;
+    let policy = Policy::from_toml("allowed_hosts = [\"127.0.0.1\"]\n").unwrap();
     let t = trial(Setup {
         policy,
         ..Setup::default()
     })
     .await;
     let o = t
-        .call("web_fetch", json!({"url": "https://API.example.com/v1/x"}))
+        .call(
+            "web_fetch",
+            json!({"url": format!("http://127.0.0.1:{port}/status")}),
+        )
         .await;
     assert_eq!(
         (o.mode, o.rule.as_str(), o.is_error),
-        (Surrogate, "live_fetch_not_supported", true),
+        (skillgate_core::ToolMode::Executed, "live_fetch", false),
         "{o:#?}"
     );
-    assert!(o.result.as_str().unwrap().contains("not supported yet"));
+    assert_eq!(o.result["body"], "hello");
+    assert!(o.reason.contains("allow-listed"), "{}", o.reason);
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 1);
+
     let o = t
         .call("web_fetch", json!({"url": "https://other.example.com/"}))
         .await;
-    assert_eq!(o.rule, "host_not_allowed");
+    assert_eq!((o.mode, o.rule.as_str()), (Surrogate, "host_not_allowed"));
+}
+
+#[tokio::test]
+async fn live_fetch_does_not_follow_a_redirect_to_another_host() {
+    let (port, served) = http_once(
+        "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.2:9/steal\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    let policy = Policy::from_toml("allowed_hosts = [\"127.0.0.1\"]\n").unwrap();
+    let t = trial(Setup {
+        policy,
+        ..Setup::default()
+    })
+    .await;
+    let o = t
+        .call(
+            "web_fetch",
+            json!({"url": format!("http://127.0.0.1:{port}/")}),
+        )
+        .await;
+    assert_eq!(o.rule, "live_fetch", "{o:#?}");
+    assert_eq!(
+        o.result["status"], 302,
+        "the redirect is returned, not followed"
+    );
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
