@@ -69,8 +69,9 @@ pub struct EvalConfig {
     #[serde(default)]
     pub protected_paths: Option<Vec<PathBuf>>,
     /// Fingerprint `protected_paths` before and after each eval's trials; a
-    /// change opens a P0 incident and turns the kill switch on (default false:
-    /// anything else writing there, e.g. in `$HOME`, would trip it).
+    /// change opens a P0 incident and turns the kill switch on. Default: on
+    /// when `protected_paths` is configured (the production workspace, user
+    /// files); off for the implicit `$HOME`, which other programs write to.
     #[serde(default)]
     pub tripwire: Option<bool>,
     /// Confidence thresholds (SPEC §5.1), `[eval.confidence]`.
@@ -202,7 +203,9 @@ pub fn eval_env(config: &Config) -> Result<EvalEnv> {
         env.protected_paths = p.clone();
     }
     env.bwrap_path = e.bwrap_path.clone();
-    env.tripwire = e.tripwire.unwrap_or(false);
+    env.tripwire = e
+        .tripwire
+        .unwrap_or(e.protected_paths.as_ref().is_some_and(|p| !p.is_empty()));
     Ok(env)
 }
 
