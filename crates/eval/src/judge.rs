@@ -155,6 +155,61 @@ impl Judge {
         }
     }
 
+    /// Sends `req` unless an identical request was answered before (temperature
+    /// 0, so the answer would be the same), parses the reply with `parse`, and
+    /// caches what parsed. `what` names the expected verdict in errors.
+    async fn ask<T: Copy>(
+        &self,
+        req: &ChatRequest,
+        cache: &Mutex<HashMap<String, (T, String)>>,
+        parse: fn(&str) -> Result<(T, String), String>,
+        what: &str,
+    ) -> Result<Asked<T>, JudgeError> {
+        let key = serde_json::to_string(req).map_err(|e| JudgeError {
+            message: e.to_string(),
+            input_tokens: 0,
+            output_tokens: 0,
+        })?;
+        if let Ok(cache) = cache.lock()
+            && let Some((value, explanation)) = cache.get(&key)
+        {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(Asked {
+                value: *value,
+                explanation: explanation.clone(),
+                cached: true,
+                input_tokens: 0,
+                output_tokens: 0,
+            });
+        }
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let resp = self.provider.chat(req).await.map_err(|e| JudgeError {
+            message: format!("judge {} failed: {e}", self.describe()),
+            input_tokens: 0,
+            output_tokens: 0,
+        })?;
+        let text = resp.text.unwrap_or_default();
+        let (value, explanation) = parse(&text).map_err(|why| JudgeError {
+            message: format!(
+                "judge {} replied without {what} ({why}): \"{}\"",
+                self.describe(),
+                text.chars().take(120).collect::<String>()
+            ),
+            input_tokens: resp.usage.input_tokens,
+            output_tokens: resp.usage.output_tokens,
+        })?;
+        if let Ok(mut cache) = cache.lock() {
+            cache.insert(key, (value, explanation.clone()));
+        }
+        Ok(Asked {
+            value,
+            explanation,
+            cached: false,
+            input_tokens: resp.usage.input_tokens,
+            output_tokens: resp.usage.output_tokens,
+        })
+    }
+
     /// Grades `answer`. Errors (returned as text for the grader explanation)
     /// when the provider fails or the reply is not the JSON object asked for.
     pub async fn grade(
@@ -165,48 +220,15 @@ impl Judge {
         answer: &str,
     ) -> Result<JudgeVerdict, JudgeError> {
         let req = Self::request(task, rubric, reference, answer);
-        let key = serde_json::to_string(&req).map_err(|e| JudgeError {
-            message: e.to_string(),
-            input_tokens: 0,
-            output_tokens: 0,
-        })?;
-        if let Ok(cache) = self.cache.lock()
-            && let Some((score, explanation)) = cache.get(&key)
-        {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(JudgeVerdict {
-                score: *score,
-                explanation: explanation.clone(),
-                cached: true,
-                input_tokens: 0,
-                output_tokens: 0,
-            });
-        }
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let resp = self.provider.chat(&req).await.map_err(|e| JudgeError {
-            message: format!("judge {} failed: {e}", self.describe()),
-            input_tokens: 0,
-            output_tokens: 0,
-        })?;
-        let text = resp.text.unwrap_or_default();
-        let (score, explanation) = parse_verdict(&text).map_err(|why| JudgeError {
-            message: format!(
-                "judge {} replied without the JSON verdict ({why}): \"{}\"",
-                self.describe(),
-                text.chars().take(120).collect::<String>()
-            ),
-            input_tokens: resp.usage.input_tokens,
-            output_tokens: resp.usage.output_tokens,
-        })?;
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(key, (score, explanation.clone()));
-        }
+        let a = self
+            .ask(&req, &self.cache, parse_verdict, "the JSON verdict")
+            .await?;
         Ok(JudgeVerdict {
-            score,
-            explanation,
-            cached: false,
-            input_tokens: resp.usage.input_tokens,
-            output_tokens: resp.usage.output_tokens,
+            score: a.value,
+            explanation: a.explanation,
+            cached: a.cached,
+            input_tokens: a.input_tokens,
+            output_tokens: a.output_tokens,
         })
     }
 }
@@ -247,48 +269,15 @@ impl Judge {
         second: &str,
     ) -> Result<PairVerdict, JudgeError> {
         let req = Self::pairwise_request(task, rubric, reference, first, second);
-        let key = serde_json::to_string(&req).map_err(|e| JudgeError {
-            message: e.to_string(),
-            input_tokens: 0,
-            output_tokens: 0,
-        })?;
-        if let Ok(cache) = self.pair_cache.lock()
-            && let Some((winner, explanation)) = cache.get(&key)
-        {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(PairVerdict {
-                winner: *winner,
-                explanation: explanation.clone(),
-                cached: true,
-                input_tokens: 0,
-                output_tokens: 0,
-            });
-        }
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let resp = self.provider.chat(&req).await.map_err(|e| JudgeError {
-            message: format!("judge {} failed: {e}", self.describe()),
-            input_tokens: 0,
-            output_tokens: 0,
-        })?;
-        let text = resp.text.unwrap_or_default();
-        let (winner, explanation) = parse_winner(&text).map_err(|why| JudgeError {
-            message: format!(
-                "judge {} replied without the pairwise verdict ({why}): \"{}\"",
-                self.describe(),
-                text.chars().take(120).collect::<String>()
-            ),
-            input_tokens: resp.usage.input_tokens,
-            output_tokens: resp.usage.output_tokens,
-        })?;
-        if let Ok(mut cache) = self.pair_cache.lock() {
-            cache.insert(key, (winner, explanation.clone()));
-        }
+        let a = self
+            .ask(&req, &self.pair_cache, parse_winner, "the pairwise verdict")
+            .await?;
         Ok(PairVerdict {
-            winner,
-            explanation,
-            cached: false,
-            input_tokens: resp.usage.input_tokens,
-            output_tokens: resp.usage.output_tokens,
+            winner: a.value,
+            explanation: a.explanation,
+            cached: a.cached,
+            input_tokens: a.input_tokens,
+            output_tokens: a.output_tokens,
         })
     }
 }
@@ -313,6 +302,15 @@ pub fn parse_verdict(text: &str) -> Result<(f64, String), String> {
         .unwrap_or("(no explanation given)")
         .to_string();
     Ok((score, explanation))
+}
+
+/// A parsed judge answer with its cost, shared by [`Judge::grade`] and [`Judge::compare`].
+struct Asked<T> {
+    value: T,
+    explanation: String,
+    cached: bool,
+    input_tokens: u64,
+    output_tokens: u64,
 }
 
 #[cfg(test)]
