@@ -278,6 +278,19 @@ impl Page {
     fn check_csrf(&self, headers: &HeaderMap, form_value: &str) -> Result<(), Response> {
         auth::check_csrf(headers, form_value).map_err(|e| self.error(e))
     }
+
+    /// The signed-in identity behind a form post: the role is checked first,
+    /// then the CSRF token, as every form handler needs.
+    fn form_user(
+        &self,
+        role: Role,
+        headers: &HeaderMap,
+        form_csrf: &str,
+    ) -> Result<Identity, Response> {
+        let who = self.user(role)?.clone();
+        self.check_csrf(headers, form_csrf)?;
+        Ok(who)
+    }
 }
 
 #[derive(Template)]
@@ -789,13 +802,10 @@ async fn review_form(
     Path(id): Path<String>,
     Form(form): Form<ReviewFormData>,
 ) -> Response {
-    let who = match page.user(Role::Reviewer) {
-        Ok(w) => w.clone(),
+    let who = match page.form_user(Role::Reviewer, &headers, &form.csrf) {
+        Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
-        return r;
-    }
     let decision = match form.decision.as_str() {
         "approve" => ReviewDecision::Approve,
         "reject" => ReviewDecision::Reject,
@@ -846,13 +856,10 @@ async fn publish_form(
     Path(id): Path<String>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    let who = match page.user(Role::Publisher) {
-        Ok(w) => w.clone(),
+    let who = match page.form_user(Role::Publisher, &headers, &form.csrf) {
+        Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
-        return r;
-    }
     let notice = match state
         .store()
         .publish_draft(&id, state.gate(), &who.name)
@@ -906,13 +913,10 @@ async fn start_eval_form(
     Path(id): Path<String>,
     Form(form): Form<StartEvalData>,
 ) -> Response {
-    let who = match page.user(Role::Reviewer) {
-        Ok(w) => w.clone(),
+    let who = match page.form_user(Role::Reviewer, &headers, &form.csrf) {
+        Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
-        return r;
-    }
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let result = crate::start_eval(
         &state,
@@ -1722,13 +1726,10 @@ async fn incident_open_form(
     headers: HeaderMap,
     Form(form): Form<IncidentOpenData>,
 ) -> Response {
-    let who = match page.user(Role::Admin) {
-        Ok(w) => w.clone(),
+    let who = match page.form_user(Role::Admin, &headers, &form.csrf) {
+        Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
-        return r;
-    }
     let result = async {
         let severity = Severity::parse(&form.severity)?;
         let opened = state
@@ -1765,13 +1766,10 @@ async fn incident_close_form(
     Path(id): Path<String>,
     Form(form): Form<IncidentCloseData>,
 ) -> Response {
-    let who = match page.user(Role::Admin) {
-        Ok(w) => w.clone(),
+    let who = match page.form_user(Role::Admin, &headers, &form.csrf) {
+        Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
-        return r;
-    }
     let result = state
         .store()
         .close_incident(&id, &form.root_cause, &who.name)
@@ -1802,13 +1800,10 @@ async fn killswitch_form(
     headers: HeaderMap,
     Form(form): Form<KillSwitchData>,
 ) -> Response {
-    let who = match page.user(Role::Admin) {
-        Ok(w) => w.clone(),
+    let who = match page.form_user(Role::Admin, &headers, &form.csrf) {
+        Ok(w) => w,
         Err(r) => return r,
     };
-    if let Err(r) = page.check_csrf(&headers, &form.csrf) {
-        return r;
-    }
     let store = state.store();
     let result = match form.action.as_str() {
         "disable" => store
