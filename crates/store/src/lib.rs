@@ -13,6 +13,7 @@ mod error;
 mod evals;
 mod governance;
 mod ids;
+mod jobs;
 mod ops;
 mod runs;
 mod skills;
@@ -36,6 +37,7 @@ pub use governance::{
     ReviewRow, RollbackOutcome, Severity,
 };
 pub use ids::{content_hash, format_rfc3339_millis, new_id, now_rfc3339};
+pub use jobs::{DEFAULT_JOB_MAX_ATTEMPTS, EvalJobPayload, JOB_KIND_EVAL, JobRow, JobState};
 pub use ops::{
     AUDIT_RETENTION_PURGE, OpsEvalRow, OpsPreservationRow, OpsPublishRow, OpsReportFacts,
     OpsReviewRow, OpsTokenRow, OpsTrialDuration, PURGED_JSON, PurgeCounts, RetentionPolicy,
