@@ -64,7 +64,7 @@ pub enum Command {
     #[command(subcommand)]
     Policy(PolicyCommand),
     /// Replay-evaluate a draft: cases × {baseline, candidate} × trials, graded, reported.
-    Eval(crate::commands::eval::EvalArgs),
+    Eval(EvalCommandArgs),
     /// Eval reports.
     #[command(subcommand)]
     Report(crate::commands::eval::ReportCommand),
@@ -90,8 +90,10 @@ pub enum Command {
     /// API tokens for the web UI and HTTP API.
     #[command(subcommand)]
     Token(crate::commands::serve::TokenCommand),
-    /// Run a queue worker (not supported yet).
-    Worker(PassThrough),
+    /// Run queued evals (`eval --queue`, the web UI); many workers may share one database.
+    Worker(crate::commands::worker::WorkerArgs),
+    /// The job queue: queued, running, done and failed eval jobs.
+    Jobs(crate::commands::worker::JobsArgs),
     /// Remove raw replay data past `[retention]` (transcripts, tool-call payloads, case reports).
     Purge(crate::commands::ops::PurgeArgs),
     /// Product and operational metrics over a window.
@@ -106,12 +108,15 @@ pub enum Command {
     },
 }
 
-/// Arguments of a command that is not built yet, accepted so that the error is ours, not clap's.
+/// `skillgate eval …`: the eval flags, plus `--queue`.
 #[derive(Debug, Args)]
-pub struct PassThrough {
-    /// Arguments (ignored).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+pub struct EvalCommandArgs {
+    /// The eval.
+    #[command(flatten)]
+    pub eval: crate::commands::eval::EvalArgs,
+    /// Queue the eval for `skillgate worker` instead of running it here; prints the job id.
+    #[arg(long, requires = "draft_id", conflicts_with_all = ["resume", "tenant", "budget"])]
+    pub queue: bool,
 }
 
 /// `skillgate runs …`

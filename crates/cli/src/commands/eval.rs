@@ -251,6 +251,21 @@ pub fn eval_settings(config: &Config, args: Option<&EvalArgs>) -> Result<EvalSet
     Ok(s)
 }
 
+/// The database file `db` and its `-wal`, `-shm` and `-journal` companions,
+/// as absolute paths: skillgate writes them during an eval, so the tripwire
+/// leaves them out (`skillgate eval`, `skillgate worker`).
+pub fn database_files(db: &std::path::Path) -> Vec<PathBuf> {
+    let db = std::path::absolute(db).unwrap_or_else(|_| db.to_path_buf());
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| {
+            let mut p = db.clone().into_os_string();
+            p.push(suffix);
+            PathBuf::from(p)
+        })
+        .collect()
+}
+
 fn progress_printer() -> Option<skillgate_eval::ProgressFn> {
     let terminal = std::io::stderr().is_terminal();
     let last = std::sync::Mutex::new(std::time::Instant::now() - Duration::from_secs(10));
@@ -290,15 +305,7 @@ pub async fn eval(ctx: &Ctx, args: EvalArgs) -> Result<Outcome> {
     env.progress = progress_printer();
     env.resume_budget = args.budget;
     // The database is written during the eval: never a tripwire hit.
-    let db = std::path::absolute(&ctx.db).unwrap_or_else(|_| ctx.db.clone());
-    env.tripwire_exclude = ["", "-wal", "-shm", "-journal"]
-        .iter()
-        .map(|suffix| {
-            let mut p = db.clone().into_os_string();
-            p.push(suffix);
-            PathBuf::from(p)
-        })
-        .collect();
+    env.tripwire_exclude = database_files(&ctx.db);
     let outcome = match (&args.resume, &args.draft_id) {
         (Some(id), _) => skillgate_eval::resume_eval(&store, id, &env).await?,
         (None, Some(draft)) => {

@@ -10,6 +10,7 @@ mod policy;
 mod runs;
 pub mod serve;
 mod skills;
+pub mod worker;
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
@@ -50,8 +51,17 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens (creating and migrating) the database.
+    /// Opens (creating and migrating) the database. A PostgreSQL URL is
+    /// refused as "not supported yet" (it would otherwise become a file name).
     pub async fn store(&self) -> Result<Store> {
+        let db = self.db.to_string_lossy();
+        if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+            return Err(not_supported(
+                "PostgreSQL storage (--db postgres://…, the scale-out queue of SPEC §8); \
+                 use a SQLite file, e.g. --db ./skillgate.db, which many `skillgate worker` \
+                 processes on one machine can share",
+            ));
+        }
         let store = Store::open(&self.db).await.with_context(|| {
             format!(
                 "database {} (set another with --db PATH)",
@@ -79,7 +89,8 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Skills(cmd) => skills::skills(&ctx, cmd).await,
         Command::Draft(cmd) => skills::drafts(&ctx, cmd).await,
         Command::Policy(cmd) => policy::run(&ctx, cmd).await,
-        Command::Eval(args) => eval::eval(&ctx, args).await,
+        Command::Eval(args) if args.queue => worker::enqueue(&ctx, &args.eval).await,
+        Command::Eval(args) => eval::eval(&ctx, args.eval).await,
         Command::Report(cmd) => eval::report(&ctx, cmd).await,
         Command::Cases(cmd) => eval::cases(&ctx, cmd).await,
         Command::ReplayCase(args) => eval::replay_case(&ctx, args).await,
@@ -90,7 +101,8 @@ pub async fn run(cli: Cli) -> Result<Outcome> {
         Command::Incident(cmd) => governance::incident(&ctx, cmd).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Token(cmd) => serve::token(&ctx, cmd).await,
-        Command::Worker(_) => Err(not_supported("`skillgate worker` (PostgreSQL scale-out)")),
+        Command::Worker(args) => worker::worker(&ctx, args).await,
+        Command::Jobs(args) => worker::jobs(&ctx, args).await,
         Command::Purge(args) => ops::purge(&ctx, args).await,
         Command::Metrics(args) => ops::metrics(&ctx, args).await,
         Command::Alerts(args) => ops::alerts(&ctx, args).await,

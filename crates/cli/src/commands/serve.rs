@@ -1,14 +1,14 @@
 //! `skillgate serve` (reviewer web UI and HTTP API) and `skillgate token create`.
 
 use super::Ctx;
+use super::worker::{QueueEvalStarter, WorkerSettings};
 use crate::Outcome;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use skillgate_web::{EvalRequest, EvalStarter, Role, WebConfig, generate_token, hash_token};
+use skillgate_web::{Role, WebConfig, generate_token, hash_token};
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// `skillgate serve …`
 #[derive(Debug, Args)]
@@ -18,6 +18,10 @@ pub struct ServeArgs {
     /// server runs in local dev mode (everyone is admin).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// Do not run evals in this process: evals started from the web UI are
+    /// only queued, for separate `skillgate worker` processes.
+    #[arg(long)]
+    pub no_worker: bool,
 }
 
 /// `skillgate token …`
@@ -75,18 +79,35 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
         addr: args.addr,
         gate: ctx.config.gate.gate_config(),
         redaction: ctx.config.redaction.clone(),
-        evals: match std::env::current_exe() {
-            Ok(exe) => Some(Arc::new(CliEvalStarter {
-                exe,
-                db: ctx.db.clone(),
-            })),
-            Err(e) => {
-                eprintln!("note: starting evals from the web UI is off: {e}");
-                None
-            }
-        },
+        evals: Some(Arc::new(QueueEvalStarter {
+            store: store.clone(),
+            in_process_worker: !args.no_worker,
+        })),
     };
     spawn_daily_purge(store.clone(), ctx.config.retention.clone(), actor.clone());
+    // A single-process setup still runs evals: one in-process worker takes
+    // jobs from the queue (many `skillgate worker` processes may join it).
+    let (stop_worker, worker_shutdown) = tokio::sync::watch::channel(false);
+    let in_process_worker = if args.no_worker {
+        None
+    } else {
+        let env = Arc::new(super::worker::worker_env(&ctx.config, &ctx.db)?);
+        let base = Arc::new(super::eval::eval_settings(&ctx.config, None)?);
+        let settings = WorkerSettings {
+            id: format!("serve-{}", super::worker::default_worker_id()),
+            concurrency: 1,
+            lease: Duration::from_secs(60),
+            poll: Duration::from_secs(1),
+            once: false,
+        };
+        Some(tokio::spawn(super::worker::work(
+            store.clone(),
+            env,
+            base,
+            settings,
+            worker_shutdown,
+        )))
+    };
     let context = || format!("skillgate serve --addr {}", args.addr);
     let server = skillgate_web::bind(cfg, store)
         .await
@@ -101,7 +122,21 @@ pub async fn run(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
             ""
         }
     );
-    server.run().await.with_context(context)?;
+    let served = server.run().await.with_context(context);
+    // The server stopped (Ctrl-C): give running eval jobs back to the queue.
+    let _ = stop_worker.send(true);
+    if let Some(worker) = in_process_worker {
+        match worker.await {
+            Ok(Ok(summary)) if summary.released > 0 => eprintln!(
+                "{} eval job(s) given back to the queue; `skillgate worker` or the next `skillgate serve` resumes them",
+                summary.released
+            ),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => eprintln!("the in-process worker stopped: {e:#}"),
+            Err(e) => eprintln!("the in-process worker ended abnormally: {e}"),
+        }
+    }
+    served?;
     Ok(Outcome::Ok)
 }
 
@@ -146,49 +181,5 @@ pub async fn token(ctx: &Ctx, cmd: TokenCommand) -> Result<Outcome> {
             }
             Ok(Outcome::Ok)
         }
-    }
-}
-
-/// Starts `skillgate eval` as a child process of the server, so an eval runs
-/// (and can crash) on its own and writes to the same database. Its progress
-/// and errors go to the server's stderr; it reads `./skillgate.toml` or
-/// `$SKILLGATE_CONFIG` as any `skillgate` command does.
-#[derive(Debug)]
-struct CliEvalStarter {
-    exe: PathBuf,
-    db: PathBuf,
-}
-
-impl EvalStarter for CliEvalStarter {
-    fn start(&self, request: &EvalRequest) -> Result<String, String> {
-        let mut cmd = Command::new(&self.exe);
-        cmd.arg("--db")
-            .arg(&self.db)
-            .arg("eval")
-            .arg(&request.draft_id);
-        if let Some(cases) = request.cases {
-            cmd.arg("--cases").arg(cases.to_string());
-        }
-        if let Some(trials) = request.trials {
-            cmd.arg("--trials").arg(trials.to_string());
-        }
-        if let Some(locale) = request.prompt_locale {
-            cmd.arg("--locale").arg(locale.tag());
-        }
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot run {}: {e}", self.exe.display()))?;
-        let pid = child.id();
-        // Reap the child when it ends so it does not linger as a zombie.
-        std::thread::spawn(move || {
-            let _ = child.wait();
-        });
-        Ok(format!(
-            "skillgate eval {} (process {pid}) requested by {}",
-            request.draft_id, request.requested_by
-        ))
     }
 }
