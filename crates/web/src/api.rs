@@ -43,6 +43,7 @@ pub(crate) fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>
         ("GET", "/api/evals/{id}/cases", get(eval_cases)),
         ("GET", "/api/evals/{id}/cases/{n}", get(eval_case)),
         ("GET", "/api/audit", get(audit)),
+        ("GET", "/api/dashboard", get(dashboard)),
         ("GET", "/api/incidents", get(list_incidents)),
         ("POST", "/api/incidents", post(open_incident)),
         ("POST", "/api/incidents/{id}/close", post(close_incident)),
@@ -537,7 +538,14 @@ async fn open_incident(
 
 #[derive(Deserialize)]
 struct CloseBody {
+    #[serde(default)]
     root_cause: String,
+    /// Run that reproduces the failure (required to close a P0).
+    #[serde(default)]
+    regression_case: Option<String>,
+    /// Skill the regression case is pinned to.
+    #[serde(default)]
+    skill: Option<String>,
 }
 
 async fn close_incident(
@@ -548,9 +556,30 @@ async fn close_incident(
 ) -> ApiResult {
     let who = user.need(Role::Admin)?;
     let b = body(payload)?;
-    ok(s.store()
-        .close_incident(&id, &b.root_cause, &who.name)
-        .await?)
+    let req = crate::dashboard::CloseRequest {
+        id: &id,
+        root_cause: &b.root_cause,
+        regression_case: b.regression_case.as_deref(),
+        skill: b.skill.as_deref(),
+    };
+    ok(crate::dashboard::close_incident(&s, req, &who.name).await?)
+}
+
+#[derive(Deserialize)]
+struct DashboardQuery {
+    since: Option<String>,
+}
+
+/// Metrics over the window, every runbook alert (firing first), open
+/// incidents and the kill switch, as the dashboard page shows them.
+async fn dashboard(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Query(q): Query<DashboardQuery>,
+) -> ApiResult {
+    user.need(Role::Viewer)?;
+    let window = crate::dashboard::window(q.since.as_deref())?;
+    ok(crate::dashboard::load(&s, window).await?)
 }
 
 async fn kill_switch(State(s): State<AppState>, user: ApiUser) -> ApiResult {

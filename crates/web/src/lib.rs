@@ -3,7 +3,8 @@
 //! - Server-rendered pages (askama templates, htmx embedded, CSS embedded):
 //!   Skills page, draft page with review form and publish button, report page,
 //!   cases table and case detail, preservation diff, raw JSON, incidents and
-//!   kill switch, audit log.
+//!   kill switch, incident pages (closing a P0 pins its regression case),
+//!   dashboard (metrics, alerts, open incidents), audit log.
 //! - A JSON API under `/api/` documented by the OpenAPI document served at
 //!   `/api/openapi.json`; errors are `{"error": {"code", "message"}}` with
 //!   stable codes.
@@ -17,6 +18,7 @@
 
 mod api;
 pub mod auth;
+mod dashboard;
 mod error;
 pub mod i18n;
 mod pages;

@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::auth::{self, CSRF_COOKIE, Identity, LANG_COOKIE, Role, TOKEN_COOKIE, Who};
 use crate::error::ApiError;
-use crate::i18n::{Tr, negotiate};
+use crate::i18n::{Arg, Tr, negotiate};
 use crate::view::{
     self, CaseDetail, FindingView, PreservationView, ReportView, fmt_delta, fmt_score, fmt_share,
 };
@@ -41,6 +41,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/evals/{id}", get(report_page))
         .route("/evals/{id}/cases/{n}", get(case_page))
         .route("/evals/{id}/raw", get(raw_page))
+        .route("/dashboard", get(dashboard_page))
+        .route("/incidents/{id}", get(incident_page))
         .route("/admin", get(admin_page))
         .route("/admin/incidents", post(incident_open_form))
         .route("/admin/incidents/{id}/close", post(incident_close_form))
@@ -1756,7 +1758,33 @@ async fn incident_open_form(
 #[derive(Deserialize)]
 struct IncidentCloseData {
     csrf: String,
+    #[serde(default)]
     root_cause: String,
+    #[serde(default)]
+    regression_case: String,
+    #[serde(default)]
+    skill: String,
+}
+
+/// The close form's error in the page language, naming the missing field.
+fn close_error_text(tr: &Tr, id: &str, form: &IncidentCloseData, e: &ApiError) -> String {
+    let run = form.regression_case.trim();
+    let skill = form.skill.trim();
+    match e.code {
+        "root_cause_required" => tr.args("error-root-cause-required", &[("id", id.into())]),
+        "regression_case_required" => {
+            tr.args("error-regression-case-required", &[("id", id.into())])
+        }
+        "regression_case_incomplete" if skill.is_empty() => {
+            tr.args("error-regression-skill-missing", &[("run", run.into())])
+        }
+        "regression_case_incomplete" => {
+            tr.args("error-regression-run-missing", &[("skill", skill.into())])
+        }
+        "run_not_found" => tr.args("error-regression-run-unknown", &[("run", run.into())]),
+        "skill_not_found" => tr.args("error-regression-skill-unknown", &[("skill", skill.into())]),
+        _ => e.message.clone(),
+    }
 }
 
 async fn incident_close_form(
@@ -1770,16 +1798,53 @@ async fn incident_close_form(
         Ok(w) => w,
         Err(r) => return r,
     };
-    let result = state
-        .store()
-        .close_incident(&id, &form.root_cause, &who.name)
-        .await
-        .map(|c| {
-            page.tr
-                .args("notice-incident-closed", &[("id", c.incident.id.into())])
-        })
-        .map_err(ApiError::from);
-    admin_result(&state, &page, result).await
+    let req = crate::dashboard::CloseRequest {
+        id: &id,
+        root_cause: &form.root_cause,
+        regression_case: Some(form.regression_case.as_str()),
+        skill: Some(form.skill.as_str()),
+    };
+    let (status, notice, typed) =
+        match crate::dashboard::close_incident(&state, req, &who.name).await {
+            Ok(outcome) => {
+                let text = match &outcome.regression_case {
+                    Some(c) => page.tr.args(
+                        "notice-incident-closed-pinned",
+                        &[
+                            ("id", id.as_str().into()),
+                            ("run", c.run_id.as_str().into()),
+                            ("skill", c.skill_name.as_str().into()),
+                        ],
+                    ),
+                    None => page
+                        .tr
+                        .args("notice-incident-closed", &[("id", id.as_str().into())]),
+                };
+                let class = "ok";
+                (
+                    StatusCode::OK,
+                    Notice {
+                        class,
+                        text,
+                        errors: Vec::new(),
+                    },
+                    None,
+                )
+            }
+            Err(e) => (
+                e.status,
+                Notice {
+                    class: "bad",
+                    text: close_error_text(&page.tr, &id, &form, &e),
+                    errors: Vec::new(),
+                },
+                Some(form),
+            ),
+        };
+    match incident_tpl(&state, &page, &id, Some(notice), typed).await {
+        Ok(tpl) => page.render(status, &tpl),
+        Err(e) => page.error(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -1821,6 +1886,361 @@ async fn killswitch_form(
         ))),
     };
     admin_result(&state, &page, result).await
+}
+
+// ---------------------------------------------------------------- Incident page
+
+#[derive(Template)]
+#[template(path = "incident.html")]
+struct IncidentTpl<'a> {
+    p: &'a Page,
+    incident: IncidentItem,
+    closed_at: String,
+    p0: bool,
+    notice: Option<Notice>,
+    root_cause_value: String,
+    run_value: String,
+    skill_value: String,
+    skills: Vec<String>,
+}
+
+async fn incident_tpl<'a>(
+    state: &AppState,
+    p: &'a Page,
+    id: &str,
+    notice: Option<Notice>,
+    typed: Option<IncidentCloseData>,
+) -> Result<IncidentTpl<'a>, ApiError> {
+    let store = state.store();
+    let Some(i) = store
+        .list_incidents(false)
+        .await?
+        .into_iter()
+        .find(|i| i.id == id)
+    else {
+        return Err(skillgate_store::GovernanceError::IncidentNotFound(id.to_string()).into());
+    };
+    let open = i.status == "open";
+    let skills = if open && p.is_admin() {
+        store
+            .list_skills()
+            .await?
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let typed = typed.unwrap_or(IncidentCloseData {
+        csrf: String::new(),
+        root_cause: String::new(),
+        regression_case: String::new(),
+        skill: String::new(),
+    });
+    Ok(IncidentTpl {
+        p,
+        p0: i.severity == skillgate_ops::SIDE_EFFECT_SEVERITY,
+        closed_at: i.closed_at.unwrap_or_default(),
+        incident: IncidentItem {
+            open,
+            id: i.id,
+            severity: i.severity,
+            title: i.title,
+            detail: i.detail,
+            status: i.status,
+            root_cause: i.root_cause.unwrap_or_default(),
+            opened_at: i.opened_at,
+        },
+        notice,
+        root_cause_value: typed.root_cause,
+        run_value: typed.regression_case,
+        skill_value: typed.skill,
+        skills,
+    })
+}
+
+async fn incident_page(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = page.user(Role::Viewer) {
+        return r;
+    }
+    match incident_tpl(&state, &page, &id, None, None).await {
+        Ok(tpl) => page.render(StatusCode::OK, &tpl),
+        Err(e) => page.error(e),
+    }
+}
+
+// ---------------------------------------------------------------- Dashboard
+
+struct WindowLink {
+    name: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+struct MetricItem {
+    key: &'static str,
+    label: &'static str,
+    value: String,
+    no_data: bool,
+    detail: String,
+}
+
+struct AlertItem {
+    name: &'static str,
+    title: &'static str,
+    firing: bool,
+    severity: &'static str,
+    severity_label: &'static str,
+    owner: String,
+    value: String,
+    no_data: bool,
+    threshold: String,
+    meaning: &'static str,
+    action: &'static str,
+}
+
+struct OpenIncidentItem {
+    id: String,
+    severity: String,
+    title: String,
+    opened_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardTpl<'a> {
+    p: &'a Page,
+    windows: Vec<WindowLink>,
+    period: String,
+    firing_text: String,
+    firing: usize,
+    alerts: Vec<AlertItem>,
+    metrics: Vec<MetricItem>,
+    incidents: Vec<OpenIncidentItem>,
+    replay_disabled: bool,
+    publish_disabled: bool,
+    switch_reason: String,
+}
+
+#[derive(Deserialize)]
+struct SinceQuery {
+    since: Option<String>,
+}
+
+fn dashboard_tpl<'a>(p: &'a Page, d: crate::dashboard::Dashboard) -> DashboardTpl<'a> {
+    use crate::dashboard::{alert_unit, fmt_alert_value, fmt_count, fmt_rate, fmt_seconds_pair};
+    let tr = &p.tr;
+    let m = &d.metrics;
+    let count = |n: u64| Arg::Num(n as f64);
+    let metric = |key, label, value: String, no_data, detail: String| MetricItem {
+        key,
+        label: tr.t(label),
+        value,
+        no_data,
+        detail,
+    };
+    let statuses = m
+        .replay_status_counts
+        .iter()
+        .map(|(s, n)| format!("{} {n}", eval_label(tr, s)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let metrics = vec![
+        metric(
+            "trusted-publish-rate",
+            "metric-publish-rate",
+            fmt_rate(tr, m.trusted_publish_rate),
+            m.trusted_publish_rate.is_none(),
+            tr.args(
+                "metric-publish-rate-detail",
+                &[
+                    ("published", count(m.drafts_published)),
+                    ("decided", count(m.drafts_decided)),
+                ],
+            ),
+        ),
+        metric(
+            "review-decision-time",
+            "metric-decision-time",
+            fmt_seconds_pair(
+                tr,
+                m.review_decision_p50_seconds,
+                m.review_decision_p95_seconds,
+            ),
+            m.review_decision_p95_seconds.is_none(),
+            tr.args(
+                "metric-decision-time-detail",
+                &[("count", count(m.reviews_timed))],
+            ),
+        ),
+        metric(
+            "replay-regression-rate",
+            "metric-regression-rate",
+            fmt_rate(tr, m.replay_regression_rate),
+            m.replay_regression_rate.is_none(),
+            tr.args(
+                "metric-regression-rate-detail",
+                &[
+                    ("count", count(m.regressed_reports)),
+                    ("total", count(m.replay_reports)),
+                ],
+            ),
+        ),
+        metric(
+            "provider-skip-rate",
+            "metric-skip-rate",
+            fmt_rate(tr, m.provider_skip_rate),
+            m.provider_skip_rate.is_none(),
+            tr.args(
+                "metric-skip-rate-detail",
+                &[
+                    ("count", count(m.provider_unavailable_skips)),
+                    ("total", count(m.finished_evals)),
+                ],
+            ),
+        ),
+        metric(
+            "replay-latency",
+            "metric-latency",
+            fmt_seconds_pair(
+                tr,
+                m.replay_latency_p50_seconds,
+                m.replay_latency_p95_seconds,
+            ),
+            m.replay_latency_p95_seconds.is_none(),
+            tr.t("metric-latency-detail").to_string(),
+        ),
+        metric(
+            "eval-status-counts",
+            "metric-status-counts",
+            if statuses.is_empty() {
+                tr.t("no-data").to_string()
+            } else {
+                statuses
+            },
+            m.replay_status_counts.is_empty(),
+            String::new(),
+        ),
+        metric(
+            "blocked-coverage-full",
+            "metric-blocked-full",
+            fmt_count(tr, Some(m.blocked_coverage_full_reports as f64)),
+            false,
+            tr.t("metric-blocked-full-detail").to_string(),
+        ),
+        metric(
+            "open-incidents",
+            "metric-open-incidents",
+            fmt_count(tr, Some(m.open_incidents as f64)),
+            false,
+            tr.args(
+                "metric-open-incidents-detail",
+                &[
+                    ("open", count(m.open_side_effect_incidents)),
+                    ("opened", count(m.side_effect_incidents)),
+                ],
+            ),
+        ),
+        metric(
+            "preservation-failed",
+            "metric-preservation-failed",
+            fmt_count(tr, Some(m.preservation_failed as f64)),
+            false,
+            tr.args(
+                "metric-preservation-failed-detail",
+                &[("total", count(m.preservation_reports))],
+            ),
+        ),
+    ];
+    let alerts = d
+        .alerts
+        .iter()
+        .map(|a| {
+            let unit = alert_unit(a.name);
+            let key = |part: &str| format!("alert-{}-{part}", a.name);
+            AlertItem {
+                name: a.name,
+                title: tr.lookup(&key("title")).unwrap_or(a.name),
+                firing: a.firing,
+                severity: a.severity,
+                severity_label: if a.severity == "critical" {
+                    tr.t("alert-severity-critical")
+                } else {
+                    tr.t("alert-severity-warning")
+                },
+                owner: crate::dashboard::owner_label(tr, a.owner),
+                value: fmt_alert_value(tr, unit, a.value),
+                no_data: a.value.is_none(),
+                threshold: fmt_alert_value(tr, unit, Some(a.threshold)),
+                meaning: tr.lookup(&key("meaning")).unwrap_or(""),
+                action: tr.lookup(&key("action")).unwrap_or(""),
+            }
+        })
+        .collect();
+    let incidents = d
+        .open_incidents
+        .into_iter()
+        .map(|i| OpenIncidentItem {
+            id: i.id,
+            severity: i.severity,
+            title: i.title,
+            opened_at: i.opened_at,
+        })
+        .collect();
+    let windows = crate::dashboard::WINDOWS
+        .into_iter()
+        .map(|w| WindowLink {
+            name: w,
+            label: match w {
+                "7d" => tr.t("dashboard-window-7d"),
+                "30d" => tr.t("dashboard-window-30d"),
+                _ => tr.t("dashboard-window-14d"),
+            },
+            current: w == d.window,
+        })
+        .collect();
+    DashboardTpl {
+        p,
+        windows,
+        period: tr.args(
+            "dashboard-period",
+            &[
+                ("from", m.from.as_str().into()),
+                ("to", m.to.as_str().into()),
+            ],
+        ),
+        firing_text: tr.args("dashboard-alerts-firing", &[("count", d.firing.into())]),
+        firing: d.firing,
+        alerts,
+        metrics,
+        incidents,
+        replay_disabled: d.kill_switch.replay_disabled,
+        publish_disabled: d.kill_switch.publish_disabled,
+        switch_reason: d.kill_switch.reason.unwrap_or_default(),
+    }
+}
+
+async fn dashboard_page(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<SinceQuery>,
+) -> Response {
+    if let Err(r) = page.user(Role::Viewer) {
+        return r;
+    }
+    let loaded = async {
+        let window = crate::dashboard::window(q.since.as_deref())?;
+        crate::dashboard::load(&state, window).await
+    }
+    .await;
+    match loaded {
+        Ok(d) => page.render(StatusCode::OK, &dashboard_tpl(&page, d)),
+        Err(e) => page.error(e),
+    }
 }
 
 // ---------------------------------------------------------------- Audit

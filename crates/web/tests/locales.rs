@@ -125,3 +125,21 @@ fn english_gate_messages_match_the_core_gate_text() {
         }
     }
 }
+
+#[test]
+fn every_runbook_alert_is_explained_in_every_locale() {
+    use skillgate_core::Locale;
+    use skillgate_web::i18n::Tr;
+    for name in skillgate_ops::ALERT_NAMES {
+        for part in ["title", "meaning", "action"] {
+            let id = format!("alert-{name}-{part}");
+            let en = Tr::new(Locale::En).lookup(&id);
+            assert!(en.is_some_and(|t| !t.is_empty()), "en lacks {id}");
+            for locale in [Locale::ZhCn, Locale::ZhTw] {
+                let text = Tr::new(locale).lookup(&id);
+                assert!(text.is_some(), "{locale} lacks {id}");
+                assert_ne!(text, en, "{id} is not translated for {locale}");
+            }
+        }
+    }
+}

@@ -288,3 +288,116 @@ notice-eval-started = Eval started: it runs in the background; reload this page 
 meta-trigger-rate = Skill loaded (baseline / candidate)
 meta-trials = Trials
 trial-counts = { $finished } finished, { $errored } errored, { $not_run } not run
+
+# Dashboard (metrics, alerts, incidents)
+nav-dashboard = Dashboard
+dashboard-title = Dashboard
+dashboard-window = Window:
+dashboard-window-7d = 7 days
+dashboard-window-14d = 14 days
+dashboard-window-30d = 30 days
+dashboard-period = Metrics from { $from } to { $to } (UTC).
+no-data = no data
+dashboard-alerts = Alerts
+dashboard-alerts-firing = { $count ->
+    [0] No alert fires.
+    [one] One alert fires.
+   *[other] { $count } alerts fire.
+}
+alert-firing = firing
+alert-ok = ok
+alert-what-to-do = What to do:
+alert-severity-critical = critical
+alert-severity-warning = warning
+owner-product = product
+owner-design = design
+owner-engineering = engineering
+owner-operations = operations
+owner-security = security
+col-value = Value
+col-threshold = Threshold
+col-metric = Metric
+col-opened = Opened
+dashboard-metrics = Metrics
+metric-publish-rate = Trusted skill publish rate
+metric-publish-rate-detail = { $decided ->
+    [one] { $published } of one decided draft published
+   *[other] { $published } of { $decided } decided drafts published
+}
+metric-decision-time = Reviewer decision time p50 / p95
+metric-decision-time-detail = { $count ->
+    [one] one timed review
+   *[other] { $count } timed reviews
+}
+metric-regression-rate = Replay regression rate
+metric-regression-rate-detail = { $total ->
+    [one] { $count } of one replay report regressed a case
+   *[other] { $count } of { $total } replay reports regressed a case
+}
+metric-skip-rate = Provider-unavailable skip rate
+metric-skip-rate-detail = { $total ->
+    [one] { $count } of one finished eval skipped
+   *[other] { $count } of { $total } finished evals skipped
+}
+metric-latency = Replay latency p50 / p95
+metric-latency-detail = Eval wall time; skipped evals are left out.
+metric-status-counts = Evals by status
+metric-blocked-full = Reports with blocked coverage 1.0
+metric-blocked-full-detail = Replay exercised no tool in these reports; such a draft must not publish.
+metric-open-incidents = Open incidents
+metric-open-incidents-detail = P0 open now: { $open }; P0 opened in the window: { $opened }
+metric-preservation-failed = Failed preservation reports
+metric-preservation-failed-detail = { $total ->
+    [one] of one preservation report in the window
+   *[other] of { $total } preservation reports in the window
+}
+duration-seconds = { $value } s
+duration-minutes = { $value } min
+duration-hours = { $value } h
+dashboard-incidents = Open incidents
+dashboard-incidents-none = No open incidents.
+alert-TrustedPublishRateLow-title = Trusted skill publish rate low
+alert-TrustedPublishRateLow-meaning = Fires when fewer than 60% of decided drafts were published in each of the last two weeks (the value is the better week).
+alert-TrustedPublishRateLow-action = Review the gate thresholds and the refused drafts (runbook §7, weekly).
+alert-ReviewerDecisionTimeHigh-title = Reviewer decision time high
+alert-ReviewerDecisionTimeHigh-meaning = Fires when the p95 time from report ready to review decision is above 30 minutes in the window.
+alert-ReviewerDecisionTimeHigh-action = Look at which reports take long to decide; they may be hard to read.
+alert-ReplayRegressionRateHigh-title = Replay regression rate high
+alert-ReplayRegressionRateHigh-meaning = Fires when more than 20% of the window's replay reports regressed at least one case.
+alert-ReplayRegressionRateHigh-action = Inspect the regressed cases: real regressions, false blocks, or instructions the drafts lost.
+alert-ProviderUnavailableSkipRateHigh-title = Provider-unavailable skips high
+alert-ProviderUnavailableSkipRateHigh-meaning = Fires when more than 25% of the window's finished evals were skipped because the replay provider was unavailable.
+alert-ProviderUnavailableSkipRateHigh-action = Check the provider configuration and model availability; pause broad rollout (runbook §6, P2).
+alert-ReplayLatencyP95High-title = Replay latency high
+alert-ReplayLatencyP95High-meaning = Fires when the p95 eval wall time in the window is above 15 minutes.
+alert-ReplayLatencyP95High-action = Check provider latency, case and trial counts, and sandbox health.
+alert-BlockedCoverageFull-title = Report with blocked coverage 1.0
+alert-BlockedCoverageFull-meaning = Fires when any eval report in the window has blocked_coverage = 1.0: replay exercised no tool.
+alert-BlockedCoverageFull-action = Such a draft must not publish; inspect the tool policy for the blocked tools.
+alert-SideEffectIncident-title = Production side effect (P0)
+alert-SideEffectIncident-meaning = Fires while a P0 incident is open or one was opened in the window: a replay touched production.
+alert-SideEffectIncident-action = Keep replay off (skillgate replay disable), preserve the traces, follow runbook §6 P0; close the incident with its root cause and regression case.
+alert-PreservationFailureSpike-title = Preservation failures spike
+alert-PreservationFailureSpike-meaning = Fires when failed preservation reports of the last 7 days reach at least 3 and more than twice the weekly rate of the 4 weeks before.
+alert-PreservationFailureSpike-action = Check the latest synthesizer change and sample the failed preservation reports.
+alert-ReplayErrorSpike-title = Replay errors spike
+alert-ReplayErrorSpike-meaning = Fires when replay_error or partial evals of the last 24 hours reach at least 3 and more than twice the daily rate of the 7 days before.
+alert-ReplayErrorSpike-action = Check provider and sandbox health (runbook §7, daily).
+
+# Incident page
+incident-id = Incident
+incident-view = Details
+incident-closed-at = Closed
+incident-root-cause = Root cause
+incident-close-title = Close this incident
+incident-close-help = Closing needs the root cause. Closing a P0 also needs its regression case: the id of a stored run that reproduces the failure, and the skill to pin it to; every later eval of that skill replays it. Closing does not turn replay or publishing back on.
+incident-regression-run = Regression case: run id
+incident-regression-skill = Skill to pin the regression case to
+incident-regression-optional = optional for P1 and P2
+notice-incident-closed-pinned = Incident { $id } closed; run { $run } is pinned as a regression case of { $skill }.
+error-root-cause-required = Incident { $id } was not closed: the root cause is missing. Say what caused it.
+error-regression-case-required = P0 incident { $id } was not closed: the regression case is missing. Give the run id that reproduces the failure and the skill to pin it to.
+error-regression-skill-missing = Not closed: the regression case { $run } needs the skill to pin it to.
+error-regression-run-missing = Not closed: the regression case for skill { $skill } needs the run id that reproduces the failure.
+error-regression-run-unknown = Not closed: run { $run } does not exist. Give the id of an imported run (skillgate runs import).
+error-regression-skill-unknown = Not closed: skill { $skill } has no published version and no draft. Check the name.

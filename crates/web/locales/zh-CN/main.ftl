@@ -280,3 +280,110 @@ notice-eval-started = 评估已开始：在后台运行；刷新本页查看状�
 meta-trigger-rate = 技能加载率（基线 / 候选）
 meta-trials = 试验
 trial-counts = 完成 { $finished } 次，出错 { $errored } 次，未运行 { $not_run } 次
+
+# 仪表盘（指标、告警、事故）
+nav-dashboard = 仪表盘
+dashboard-title = 仪表盘
+dashboard-window = 时间窗口：
+dashboard-window-7d = 7 天
+dashboard-window-14d = 14 天
+dashboard-window-30d = 30 天
+dashboard-period = 指标区间：{ $from } 至 { $to }（UTC）。
+no-data = 无数据
+dashboard-alerts = 告警
+dashboard-alerts-firing = { $count ->
+    [0] 没有告警触发。
+   *[other] { $count } 个告警正在触发。
+}
+alert-firing = 触发中
+alert-ok = 正常
+alert-what-to-do = 处理方法：
+alert-severity-critical = 严重
+alert-severity-warning = 警告
+owner-product = 产品
+owner-design = 设计
+owner-engineering = 工程
+owner-operations = 运维
+owner-security = 安全
+col-value = 当前值
+col-threshold = 阈值
+col-metric = 指标
+col-opened = 创建时间
+dashboard-metrics = 指标
+metric-publish-rate = 可信技能发布率
+metric-publish-rate-detail = { $decided ->
+   *[other] 已决定的 { $decided } 个草稿中发布了 { $published } 个
+}
+metric-decision-time = 审阅决定时间 p50 / p95
+metric-decision-time-detail = { $count ->
+   *[other] { $count } 次有计时的审阅
+}
+metric-regression-rate = 回放退化率
+metric-regression-rate-detail = { $total ->
+   *[other] { $total } 份回放报告中有 { $count } 份出现用例退化
+}
+metric-skip-rate = 模型服务不可用跳过率
+metric-skip-rate-detail = { $total ->
+   *[other] 已结束的 { $total } 次评估中跳过了 { $count } 次
+}
+metric-latency = 回放延迟 p50 / p95
+metric-latency-detail = 评估总耗时；不计已跳过的评估。
+metric-status-counts = 各状态的评估数
+metric-blocked-full = 阻止覆盖率为 1.0 的报告
+metric-blocked-full-detail = 这些报告中回放没有执行任何工具；这样的草稿不得发布。
+metric-open-incidents = 未关闭的事故
+metric-open-incidents-detail = 当前未关闭的 P0：{ $open }；窗口内新建的 P0：{ $opened }
+metric-preservation-failed = 失败的保留检查报告
+metric-preservation-failed-detail = { $total ->
+   *[other] 窗口内共 { $total } 份保留检查报告
+}
+duration-seconds = { $value } 秒
+duration-minutes = { $value } 分钟
+duration-hours = { $value } 小时
+dashboard-incidents = 未关闭的事故
+dashboard-incidents-none = 没有未关闭的事故。
+alert-TrustedPublishRateLow-title = 可信技能发布率过低
+alert-TrustedPublishRateLow-meaning = 最近两周每周已决定的草稿中发布比例都低于 60% 时触发（数值取较好的一周）。
+alert-TrustedPublishRateLow-action = 复查发布门禁阈值和被拒绝的草稿（运行手册 §7，每周）。
+alert-ReviewerDecisionTimeHigh-title = 审阅决定时间过长
+alert-ReviewerDecisionTimeHigh-meaning = 窗口内从报告就绪到审阅决定的 p95 时间超过 30 分钟时触发。
+alert-ReviewerDecisionTimeHigh-action = 查看哪些报告需要很长时间才能决定；它们可能难以理解。
+alert-ReplayRegressionRateHigh-title = 回放退化率过高
+alert-ReplayRegressionRateHigh-meaning = 窗口内超过 20% 的回放报告至少有一个用例退化时触发。
+alert-ReplayRegressionRateHigh-action = 检查退化的用例：是真实退化、误阻止，还是草稿丢失了指令。
+alert-ProviderUnavailableSkipRateHigh-title = 模型服务不可用跳过过多
+alert-ProviderUnavailableSkipRateHigh-meaning = 窗口内已结束的评估中超过 25% 因回放模型服务不可用而跳过时触发。
+alert-ProviderUnavailableSkipRateHigh-action = 检查模型服务配置和模型可用性；暂停大范围推广（运行手册 §6，P2）。
+alert-ReplayLatencyP95High-title = 回放延迟过高
+alert-ReplayLatencyP95High-meaning = 窗口内评估总耗时的 p95 超过 15 分钟时触发。
+alert-ReplayLatencyP95High-action = 检查模型服务延迟、用例和试验数量以及沙箱状态。
+alert-BlockedCoverageFull-title = 出现阻止覆盖率为 1.0 的报告
+alert-BlockedCoverageFull-meaning = 窗口内任一评估报告的 blocked_coverage = 1.0 时触发：回放没有执行任何工具。
+alert-BlockedCoverageFull-action = 这样的草稿不得发布；检查被阻止工具的工具策略。
+alert-SideEffectIncident-title = 生产环境副作用（P0）
+alert-SideEffectIncident-meaning = 有未关闭的 P0 事故或窗口内新建了 P0 事故时触发：回放触及了生产环境。
+alert-SideEffectIncident-action = 保持回放关闭（skillgate replay disable），保留轨迹，按运行手册 §6 P0 处理；关闭事故时填写根本原因和回归用例。
+alert-PreservationFailureSpike-title = 保留检查失败激增
+alert-PreservationFailureSpike-meaning = 最近 7 天失败的保留检查报告至少 3 份，且超过此前 4 周每周平均数的两倍时触发。
+alert-PreservationFailureSpike-action = 检查最近一次合成器改动，并抽查失败的保留检查报告。
+alert-ReplayErrorSpike-title = 回放错误激增
+alert-ReplayErrorSpike-meaning = 最近 24 小时 replay_error 或 partial 的评估至少 3 次，且超过此前 7 天每日平均数的两倍时触发。
+alert-ReplayErrorSpike-action = 检查模型服务和沙箱状态（运行手册 §7，每日）。
+
+# 事故页
+incident-id = 事故编号
+incident-view = 详情
+incident-closed-at = 关闭时间
+incident-root-cause = 根本原因
+incident-close-title = 关闭此事故
+incident-close-help = 关闭事故需要填写根本原因。关闭 P0 事故还需要回归用例：能复现故障的已存储运行记录编号，以及要固定到的技能；此后该技能的每次评估都会回放它。关闭事故不会重新开启回放或发布。
+incident-regression-run = 回归用例：运行记录编号
+incident-regression-skill = 回归用例要固定到的技能
+incident-regression-optional = P1 和 P2 可不填
+notice-incident-closed-pinned = 事故 { $id } 已关闭；运行记录 { $run } 已固定为技能 { $skill } 的回归用例。
+error-root-cause-required = 事故 { $id } 未关闭：缺少根本原因。请说明起因。
+error-regression-case-required = P0 事故 { $id } 未关闭：缺少回归用例。请填写能复现故障的运行记录编号和要固定到的技能。
+error-regression-skill-missing = 未关闭：回归用例 { $run } 还需要填写要固定到的技能。
+error-regression-run-missing = 未关闭：技能 { $skill } 的回归用例还需要填写能复现故障的运行记录编号。
+error-regression-run-unknown = 未关闭：运行记录 { $run } 不存在。请填写已导入的运行记录编号（skillgate runs import）。
+error-regression-skill-unknown = 未关闭：技能 { $skill } 既没有已发布版本也没有草稿。请检查名称。

@@ -280,3 +280,110 @@ notice-eval-started = 評估已開始：在背景執行；重新整理本頁查�
 meta-trigger-rate = 技能載入率（基準 / 候選）
 meta-trials = 試驗
 trial-counts = 完成 { $finished } 次，出錯 { $errored } 次，未執行 { $not_run } 次
+
+# 儀表板（指標、警示、事故）
+nav-dashboard = 儀表板
+dashboard-title = 儀表板
+dashboard-window = 時間範圍：
+dashboard-window-7d = 7 天
+dashboard-window-14d = 14 天
+dashboard-window-30d = 30 天
+dashboard-period = 指標區間：{ $from } 至 { $to }（UTC）。
+no-data = 無資料
+dashboard-alerts = 警示
+dashboard-alerts-firing = { $count ->
+    [0] 沒有警示觸發。
+   *[other] { $count } 個警示正在觸發。
+}
+alert-firing = 觸發中
+alert-ok = 正常
+alert-what-to-do = 處理方式：
+alert-severity-critical = 嚴重
+alert-severity-warning = 警告
+owner-product = 產品
+owner-design = 設計
+owner-engineering = 工程
+owner-operations = 維運
+owner-security = 資安
+col-value = 目前值
+col-threshold = 門檻
+col-metric = 指標
+col-opened = 建立時間
+dashboard-metrics = 指標
+metric-publish-rate = 可信技能發布率
+metric-publish-rate-detail = { $decided ->
+   *[other] 已決定的 { $decided } 份草稿中發布了 { $published } 份
+}
+metric-decision-time = 審閱決定時間 p50 / p95
+metric-decision-time-detail = { $count ->
+   *[other] { $count } 次有計時的審閱
+}
+metric-regression-rate = 重播退步率
+metric-regression-rate-detail = { $total ->
+   *[other] { $total } 份重播報告中有 { $count } 份出現案例退步
+}
+metric-skip-rate = 模型服務無法使用的略過率
+metric-skip-rate-detail = { $total ->
+   *[other] 已結束的 { $total } 次評估中略過了 { $count } 次
+}
+metric-latency = 重播延遲 p50 / p95
+metric-latency-detail = 評估總耗時；不計已略過的評估。
+metric-status-counts = 各狀態的評估數
+metric-blocked-full = 阻擋覆蓋率為 1.0 的報告
+metric-blocked-full-detail = 這些報告中重播沒有執行任何工具；這樣的草稿不得發布。
+metric-open-incidents = 未關閉的事故
+metric-open-incidents-detail = 目前未關閉的 P0：{ $open }；範圍內新建立的 P0：{ $opened }
+metric-preservation-failed = 失敗的保留檢查報告
+metric-preservation-failed-detail = { $total ->
+   *[other] 範圍內共 { $total } 份保留檢查報告
+}
+duration-seconds = { $value } 秒
+duration-minutes = { $value } 分鐘
+duration-hours = { $value } 小時
+dashboard-incidents = 未關閉的事故
+dashboard-incidents-none = 沒有未關閉的事故。
+alert-TrustedPublishRateLow-title = 可信技能發布率過低
+alert-TrustedPublishRateLow-meaning = 最近兩週每週已決定的草稿中發布比例都低於 60% 時觸發（數值取較好的一週）。
+alert-TrustedPublishRateLow-action = 複查發布門檻與被拒絕的草稿（執行手冊 §7，每週）。
+alert-ReviewerDecisionTimeHigh-title = 審閱決定時間過長
+alert-ReviewerDecisionTimeHigh-meaning = 範圍內從報告就緒到審閱決定的 p95 時間超過 30 分鐘時觸發。
+alert-ReviewerDecisionTimeHigh-action = 查看哪些報告需要很久才能決定；它們可能不易理解。
+alert-ReplayRegressionRateHigh-title = 重播退步率過高
+alert-ReplayRegressionRateHigh-meaning = 範圍內超過 20% 的重播報告至少有一個案例退步時觸發。
+alert-ReplayRegressionRateHigh-action = 檢查退步的案例：是真正退步、誤阻擋，還是草稿遺漏了指示。
+alert-ProviderUnavailableSkipRateHigh-title = 模型服務無法使用的略過過多
+alert-ProviderUnavailableSkipRateHigh-meaning = 範圍內已結束的評估中超過 25% 因重播模型服務無法使用而略過時觸發。
+alert-ProviderUnavailableSkipRateHigh-action = 檢查模型服務設定與模型可用性；暫停大範圍推出（執行手冊 §6，P2）。
+alert-ReplayLatencyP95High-title = 重播延遲過高
+alert-ReplayLatencyP95High-meaning = 範圍內評估總耗時的 p95 超過 15 分鐘時觸發。
+alert-ReplayLatencyP95High-action = 檢查模型服務延遲、案例與試驗數量，以及沙箱狀態。
+alert-BlockedCoverageFull-title = 出現阻擋覆蓋率為 1.0 的報告
+alert-BlockedCoverageFull-meaning = 範圍內任一評估報告的 blocked_coverage = 1.0 時觸發：重播沒有執行任何工具。
+alert-BlockedCoverageFull-action = 這樣的草稿不得發布；檢查被阻擋工具的工具政策。
+alert-SideEffectIncident-title = 正式環境副作用（P0）
+alert-SideEffectIncident-meaning = 有未關閉的 P0 事故或範圍內新建立了 P0 事故時觸發：重播觸及了正式環境。
+alert-SideEffectIncident-action = 保持重播停用（skillgate replay disable），保存軌跡，依執行手冊 §6 P0 處理；關閉時填寫根本原因與回歸案例。
+alert-PreservationFailureSpike-title = 保留檢查失敗激增
+alert-PreservationFailureSpike-meaning = 最近 7 天失敗的保留檢查報告至少 3 份，且超過先前 4 週每週平均的兩倍時觸發。
+alert-PreservationFailureSpike-action = 檢查最近一次合成器變更，並抽查失敗的保留檢查報告。
+alert-ReplayErrorSpike-title = 重播錯誤激增
+alert-ReplayErrorSpike-meaning = 最近 24 小時 replay_error 或 partial 的評估至少 3 次，且超過先前 7 天每日平均的兩倍時觸發。
+alert-ReplayErrorSpike-action = 檢查模型服務與沙箱狀態（執行手冊 §7，每日）。
+
+# 事故頁
+incident-id = 事故編號
+incident-view = 詳情
+incident-closed-at = 關閉時間
+incident-root-cause = 根本原因
+incident-close-title = 關閉此事故
+incident-close-help = 關閉需要填寫根本原因。P0 事故關閉還需要回歸案例：能重現故障的已儲存執行紀錄編號，以及要固定到的技能；此後該技能的每次評估都會重播它。關閉不會重新啟用重播或發布。
+incident-regression-run = 回歸案例：執行紀錄編號
+incident-regression-skill = 回歸案例要固定到的技能
+incident-regression-optional = P1 與 P2 可不填
+notice-incident-closed-pinned = 事故 { $id } 已關閉；執行紀錄 { $run } 已固定為技能 { $skill } 的回歸案例。
+error-root-cause-required = 事故 { $id } 未關閉：缺少根本原因。請說明起因。
+error-regression-case-required = P0 事故 { $id } 未關閉：缺少回歸案例。請填寫能重現故障的執行紀錄編號與要固定到的技能。
+error-regression-skill-missing = 未關閉：回歸案例 { $run } 還需要填寫要固定到的技能。
+error-regression-run-missing = 未關閉：技能 { $skill } 的回歸案例還需要填寫能重現故障的執行紀錄編號。
+error-regression-run-unknown = 未關閉：執行紀錄 { $run } 不存在。請填寫已匯入的執行紀錄編號（skillgate runs import）。
+error-regression-skill-unknown = 未關閉：技能 { $skill } 既沒有已發布版本也沒有草稿。請檢查名稱。
