@@ -401,6 +401,17 @@ fn check_pair_value(text: &str, start: usize, end: usize) -> Option<usize> {
     whole(ok, end)
 }
 
+/// The value of an `Authorization:` header is never the scheme word itself:
+/// `Authorization: Bearer [REDACTED:bearer]` is already redacted, and
+/// redacting it again must not eat `Bearer`.
+fn check_authorization(text: &str, start: usize, end: usize) -> Option<usize> {
+    let v = text[start..end].to_ascii_lowercase();
+    whole(
+        !matches!(v.as_str(), "basic" | "bearer" | "token" | "digest"),
+        end,
+    )
+}
+
 fn check_bearer(text: &str, start: usize, end: usize) -> Option<usize> {
     let v = &text[start..end];
     whole(v.len() >= 20 || v.chars().any(|c| c.is_ascii_digit()), end)
@@ -460,7 +471,7 @@ fn default_rules() -> Vec<(&'static str, &'static str, Option<Check>)> {
         (
             "bearer",
             r#"(?i)(?-u:\b)authorization\\?["']?\s*[:=]\s*\\?["']?(?:(?:basic|bearer|token|digest)\s+)?(?P<secret>[A-Za-z0-9._~+/-]{6,}=*)"#,
-            None,
+            Some(check_authorization),
         ),
         (
             "bearer",
@@ -587,8 +598,27 @@ impl Redactor {
 
     /// Replaces every secret and personal identifier in `text` with
     /// `[REDACTED:kind]`. Borrowed (no copy) when nothing matched.
+    ///
+    /// Escape sequences (`\n`, `\t`, `\r`, `\b`, `\f`) of JSON or code
+    /// text held in a string count as the boundary they stand for, so a key
+    /// right after an escaped newline (`…\nAKIA…` in a tool message that
+    /// holds a JSON document) is found like one after a real newline.
     pub fn redact_str<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if !self.enabled || !self.set.is_match(text) {
+        if !self.enabled {
+            return Cow::Borrowed(text);
+        }
+        match mask_escapes(text) {
+            None => self.redact_unescaped(text),
+            Some(masked) => match self.redact_unescaped(&masked) {
+                Cow::Borrowed(_) => Cow::Borrowed(text),
+                Cow::Owned(out) => Cow::Owned(unmask_escapes(&out)),
+            },
+        }
+    }
+
+    /// [`Redactor::redact_str`] without the escape handling.
+    fn redact_unescaped<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if !self.set.is_match(text) {
             return Cow::Borrowed(text);
         }
         let mut current: Cow<'a, str> = Cow::Borrowed(text);
@@ -679,6 +709,50 @@ impl Redactor {
             Err(_) => self.redact_str(body),
         }
     }
+}
+
+/// Letters that end a backslash escape standing for a control character, and
+/// the placeholder each is masked with while the rules run (ASCII control
+/// characters: one byte, not a word character, not whitespace).
+const ESCAPES: [(char, char); 5] = [
+    ('n', '\u{1}'),
+    ('t', '\u{2}'),
+    ('r', '\u{3}'),
+    ('b', '\u{4}'),
+    ('f', '\u{5}'),
+];
+
+/// `text` with the letter of every `\n`, `\t`, `\r`, `\b`, `\f` escape
+/// replaced by its placeholder (same byte length); `None` when there is no
+/// such escape, or when `text` already holds a placeholder character (then
+/// the masking could not be undone exactly).
+fn mask_escapes(text: &str) -> Option<String> {
+    let has_escape = text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\\' && ESCAPES.iter().any(|(l, _)| w[1] == *l as u8));
+    if !has_escape || text.chars().any(|c| ESCAPES.iter().any(|(_, p)| c == *p)) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut after_backslash = false;
+    for c in text.chars() {
+        let masked = if after_backslash {
+            ESCAPES.iter().find(|(l, _)| *l == c).map(|(_, p)| *p)
+        } else {
+            None
+        };
+        out.push(masked.unwrap_or(c));
+        after_backslash = c == '\\';
+    }
+    Some(out)
+}
+
+/// Undoes [`mask_escapes`] on redacted text (markers hold no placeholder).
+fn unmask_escapes(text: &str) -> String {
+    text.chars()
+        .map(|c| ESCAPES.iter().find(|(_, p)| *p == c).map_or(c, |(l, _)| *l))
+        .collect()
 }
 
 /// Replaces every non-empty string and every number in `value` (a scalar or
@@ -829,6 +903,38 @@ mod tests {
     fn aws_secret_next_to_access_key_is_redacted() {
         let out = r("AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
         assert_eq!(out, "[REDACTED:aws_access_key] [REDACTED:aws_secret_key]");
+    }
+
+    #[test]
+    fn secrets_after_escaped_newlines_in_json_text_are_redacted() {
+        // A tool message holding a JSON document: its newlines are `\n` escapes.
+        let inner = serde_json::json!({
+            "stdout": "ok\nAKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n10.0.12.7\n+1 415 555 0132\tghp_abcdefghijklmnopqrstuvwxyz0123456789"
+        })
+        .to_string();
+        assert_eq!(
+            r(&inner),
+            r#"{"stdout":"ok\n[REDACTED:aws_access_key] [REDACTED:aws_secret_key]\n[REDACTED:ipv4]\n[REDACTED:phone]\t[REDACTED:github_token]"}"#
+        );
+        // Escapes elsewhere are kept byte for byte.
+        let code = r"C:\new\table \b\f\r";
+        assert_eq!(r(code), code);
+        assert!(matches!(
+            Redactor::standard().redact_str(code),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn redacting_twice_changes_nothing_more() {
+        for s in [
+            "Authorization: Bearer abc.def-1234567890",
+            "authorization=Basic dXNlcjpwYXNzd29yZA==",
+            "postgres://app:hunter2@db.internal:5432/x and password=hunter22",
+        ] {
+            let once = r(s);
+            assert_eq!(r(&once), once, "{s}");
+        }
     }
 
     #[test]

@@ -212,4 +212,33 @@ proptest! {
         let out2 = Redactor::standard().redact_report(&text).into_owned();
         prop_assert!(!out2.contains(&c), "{kind} survived in report text: {c:?} in {out2}");
     }
+
+    #[test]
+    fn planted_secret_never_survives_in_json_text_held_in_a_string(
+        (kind, secret) in secret(),
+        pre in filler(),
+        post in filler(),
+        sep in prop::sample::select(vec!["\n", "\t", "\r\n", " "]),
+    ) {
+        // A tool message or a fetched body: a JSON document kept as a string,
+        // so its line breaks reach the redactor as `\n` escapes.
+        let inner = serde_json::json!({"stdout": format!("{pre}{sep}{secret}{sep}{post}")}).to_string();
+        let mut doc = serde_json::json!({"role": "tool", "content": inner});
+        Redactor::standard().redact_json(&mut doc);
+        let out = doc["content"].as_str().unwrap().to_string();
+        let c = core(kind, &secret);
+        let escaped = serde_json::to_string(&c).unwrap();
+        let escaped = &escaped[1..escaped.len() - 1];
+        prop_assert!(!out.contains(&c) && !out.contains(escaped), "{kind} survived: {c:?} in {out}");
+        prop_assert!(out.contains("[REDACTED:"), "no marker in {out}");
+        prop_assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok(), "no longer JSON: {out}");
+    }
+
+    #[test]
+    fn redaction_is_idempotent((_kind, secret) in secret(), pre in filler(), post in filler()) {
+        let red = Redactor::standard();
+        let once = red.redact_str(&format!("{pre} {secret} {post}")).into_owned();
+        let twice = red.redact_str(&once).into_owned();
+        prop_assert_eq!(twice, once);
+    }
 }
