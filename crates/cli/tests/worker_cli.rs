@@ -432,3 +432,107 @@ async fn queueing_an_unknown_draft_names_it() {
         "{err}"
     );
 }
+
+/// A running `skillgate serve` on a free loopback port; killed on drop.
+struct Served {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(dir: &Path, server: &ScriptedServer, extra: &[&str]) -> Served {
+    use std::io::BufRead;
+    let mut args = vec!["serve", "--addr", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    let mut child = spawn(dir, server, &args);
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let addr = loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "skillgate serve ended before it listened"
+        );
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || {
+        let mut sink = Vec::new();
+        let _ = stderr.read_to_end(&mut sink);
+    });
+    Served { child, addr }
+}
+
+/// POSTs a JSON body over plain HTTP/1.1; returns the whole response.
+fn post_json(addr: &str, path: &str, body: &str) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_queues_a_web_started_eval_and_its_in_process_worker_runs_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let draft = fixture(tmp.path()).await;
+    let llm = skillgate_scripted_llm::start(script(0)).await.unwrap();
+    let served = serve(tmp.path(), &llm, &[]);
+    let resp = post_json(
+        &served.addr,
+        &format!("/api/drafts/{draft}/evals"),
+        r#"{"cases": 2, "trials": 1}"#,
+    );
+    assert!(resp.starts_with("HTTP/1.1 202"), "{resp}");
+    assert!(resp.contains("queued as job"), "{resp}");
+
+    let store = Store::open(&db(tmp.path())).await.unwrap();
+    let started = Instant::now();
+    let job = loop {
+        let jobs = store.list_jobs(None, 10).await.unwrap();
+        assert_eq!(jobs.len(), 1);
+        if jobs[0].state == "done" {
+            break jobs[0].clone();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "job not done in 60 s: {:?}",
+            jobs[0]
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let payload = job.eval_payload().unwrap();
+    assert_eq!((payload.cases, payload.trials), (Some(2), Some(1)));
+    let evals = store.evals_of_draft(&draft).await.unwrap();
+    assert_eq!(evals.len(), 1);
+    // 2 cases x 2 arms x 1 trial, as the request asked.
+    assert_eq!(store.count_trials(&evals[0].id).await.unwrap(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_no_worker_only_queues() {
+    let tmp = tempfile::tempdir().unwrap();
+    let draft = fixture(tmp.path()).await;
+    let llm = skillgate_scripted_llm::start(script(0)).await.unwrap();
+    let served = serve(tmp.path(), &llm, &["--no-worker"]);
+    let resp = post_json(&served.addr, &format!("/api/drafts/{draft}/evals"), "{}");
+    assert!(resp.starts_with("HTTP/1.1 202"), "{resp}");
+    assert!(resp.contains("a `skillgate worker` runs it"), "{resp}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let store = Store::open(&db(tmp.path())).await.unwrap();
+    let jobs = store.list_jobs(None, 10).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!((jobs[0].state.as_str(), jobs[0].attempts), ("queued", 0));
+    assert!(store.evals_of_draft(&draft).await.unwrap().is_empty());
+}
