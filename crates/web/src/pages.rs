@@ -2031,6 +2031,12 @@ struct SinceQuery {
     since: Option<String>,
 }
 
+/// An RFC 3339 UTC time to the minute: `2026-11-26T01:08:04.056Z` → `2026-11-26 01:08`.
+fn minutes(ts: &str) -> String {
+    ts.get(..16)
+        .map_or_else(|| ts.to_string(), |t| t.replacen('T', " ", 1))
+}
+
 fn dashboard_tpl<'a>(p: &'a Page, d: crate::dashboard::Dashboard) -> DashboardTpl<'a> {
     use crate::dashboard::{alert_unit, fmt_alert_value, fmt_count, fmt_rate, fmt_seconds_pair};
     let tr = &p.tr;
@@ -2185,10 +2191,10 @@ fn dashboard_tpl<'a>(p: &'a Page, d: crate::dashboard::Dashboard) -> DashboardTp
         .open_incidents
         .into_iter()
         .map(|i| OpenIncidentItem {
+            opened_at: minutes(&i.opened_at),
             id: i.id,
             severity: i.severity,
             title: i.title,
-            opened_at: i.opened_at,
         })
         .collect();
     let windows = crate::dashboard::WINDOWS
@@ -2209,8 +2215,8 @@ fn dashboard_tpl<'a>(p: &'a Page, d: crate::dashboard::Dashboard) -> DashboardTp
         period: tr.args(
             "dashboard-period",
             &[
-                ("from", m.from.as_str().into()),
-                ("to", m.to.as_str().into()),
+                ("from", minutes(&m.from).into()),
+                ("to", minutes(&m.to).into()),
             ],
         ),
         firing_text: tr.args("dashboard-alerts-firing", &[("count", d.firing.into())]),

@@ -575,7 +575,8 @@ async fn assert_fits(d: &WebDriver, what: &str) {
 async fn browser_screenshots_of_the_main_pages_in_each_locale() {
     let f = fixture(Some(sample::sample_report("passed", 12))).await;
     add_long_named_skill(&f.store).await;
-    f.store
+    let incident = f
+        .store
         .open_incident(
             skillgate_store::Severity::P1,
             "False pass on batch 7",
@@ -583,7 +584,9 @@ async fn browser_screenshots_of_the_main_pages_in_each_locale() {
             "ada",
         )
         .await
-        .unwrap();
+        .unwrap()
+        .incident
+        .id;
     let eval = f.eval_id.clone().unwrap();
     let addr = serve(&f.store).await;
     let driver = start_chromedriver().await;
@@ -599,6 +602,8 @@ async fn browser_screenshots_of_the_main_pages_in_each_locale() {
             "pre.diff",
         ),
         ("admin", "/admin".to_string(), "#kill-switch"),
+        ("dashboard", "/dashboard".to_string(), "#alerts"),
+        ("incident", format!("/incidents/{incident}"), "#close-form"),
     ];
     for (device, width, height) in [("desktop", 1280u32, 1600u32), ("mobile", 375, 812)] {
         let profile = tempfile::tempdir().unwrap();
@@ -620,6 +625,136 @@ async fn browser_screenshots_of_the_main_pages_in_each_locale() {
                     .unwrap();
             }
         }
+        d.quit().await.unwrap();
+    }
+    eprintln!("screenshots in {}", dir.display());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_dashboard_to_incident_close_with_regression_case() {
+    // A failed report with blocked coverage 1.0 and a regressed case, and a
+    // P0 incident: three alerts fire and the kill switch is on.
+    let mut report = sample::sample_report("failed", 6);
+    report["blocked_coverage"] = json!(1.0);
+    let f = fixture(Some(report)).await;
+    let run = skillgate_core::Run {
+        id: "run_email_batch_7".into(),
+        tenant: "acme".into(),
+        locale: "en".into(),
+        task: "Summarise batch 7 and email accounts payable".into(),
+        messages: vec![],
+        tool_calls: vec![],
+        final_answer: "sent".into(),
+        accepted: true,
+        accepted_at: Some("2026-11-20T00:00:00Z".into()),
+        created_at: None,
+        criteria: None,
+        skill: None,
+    };
+    f.store.insert_runs(&[run]).await.unwrap();
+    let p0 = f
+        .store
+        .open_incident(
+            skillgate_store::Severity::P0,
+            "Replay sent a real email to accounts payable",
+            "send_email ran unsandboxed",
+            "ada",
+        )
+        .await
+        .unwrap()
+        .incident
+        .id;
+    let addr = serve(&f.store).await;
+    let driver = start_chromedriver().await;
+    let dir = screenshot_dir();
+    // Mobile first: the desktop pass ends by closing the incident.
+    for (device, width, height) in [("mobile", 375u32, 812u32), ("desktop", 1280, 1400)] {
+        let profile = tempfile::tempdir().unwrap();
+        let d = browser(&driver, profile.path(), width, height).await;
+        d.goto(format!("http://{addr}/skills")).await.unwrap();
+        find(&d, "a[href='/dashboard']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_text(&d, "#alerts-summary", "3 alerts fire").await;
+        let first = find(&d, "li.alert").await;
+        assert_eq!(
+            first.attr("data-state").await.unwrap().as_deref(),
+            Some("firing")
+        );
+        wait_text(&d, "[data-alert='BlockedCoverageFull']", "firing").await;
+        wait_text(&d, "#open-incidents", "Replay sent a real email").await;
+        wait_text(&d, "#kill-switch", "off").await;
+        if device == "mobile" {
+            assert_fits(&d, "dashboard with firing alerts (375 px)").await;
+        }
+        d.screenshot(&dir.join(format!("dashboard-firing-en-{device}.png")))
+            .await
+            .unwrap();
+        d.execute("document.querySelector('table.alerts-ok').scrollIntoView(); return 0;")
+            .await
+            .unwrap();
+        d.screenshot(&dir.join(format!("dashboard-firing-en-{device}-more.png")))
+            .await
+            .unwrap();
+        // The window selector keeps the page and marks the window.
+        find(&d, "a[data-window='7d']").await.click().await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        // (htmx swaps the page: an element found before may go stale.)
+        while find(&d, "a[data-window='7d']")
+            .await
+            .attr("aria-current")
+            .await
+            .ok()
+            .flatten()
+            .is_none()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "7d never became the current window"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if device == "mobile" {
+            d.quit().await.unwrap();
+            continue;
+        }
+        // Desktop only: from the incident link to closing it with its case.
+        find(&d, &format!("#open-incidents a[href='/incidents/{p0}']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        find(&d, "#close-root-cause")
+            .await
+            .send_keys("send_email had no surrogate rule")
+            .await
+            .unwrap();
+        // Without the regression case the browser's own check stops the post
+        // (required fields); the server refuses it too (handler tests).
+        find(&d, "#close-submit").await.click().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(f.store.list_incidents(true).await.unwrap().len(), 1);
+        find(&d, "#close-run")
+            .await
+            .send_keys("run_email_batch_7")
+            .await
+            .unwrap();
+        find(&d, "#close-skill")
+            .await
+            .send_keys(SKILL)
+            .await
+            .unwrap();
+        find(&d, "#close-submit").await.click().await.unwrap();
+        wait_text(&d, "#notice", "is pinned as a regression case").await;
+        wait_text(&d, "#incident-status", "closed").await;
+        d.screenshot(&dir.join("incident-closed-en-desktop.png"))
+            .await
+            .unwrap();
+        let pins = f.store.pinned_cases(SKILL).await.unwrap();
+        assert_eq!(pins.len(), 1);
+        assert_eq!(pins[0].run_id, "run_email_batch_7");
         d.quit().await.unwrap();
     }
     eprintln!("screenshots in {}", dir.display());
