@@ -536,3 +536,59 @@ async fn serve_no_worker_only_queues() {
     assert_eq!((jobs[0].state.as_str(), jobs[0].attempts), ("queued", 0));
     assert!(store.evals_of_draft(&draft).await.unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_that_cannot_run_fails_at_once_with_its_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let draft = fixture(tmp.path()).await;
+    let store = Store::open(&db(tmp.path())).await.unwrap();
+    // A payload no flag can produce (an older or foreign writer): unknown locale.
+    let job = store
+        .enqueue_eval_job(
+            &skillgate_store::EvalJobPayload {
+                draft_id: draft.clone(),
+                cases: None,
+                trials: None,
+                prompt_locale: Some("xx-YY".into()),
+                requested_by: "test".into(),
+            },
+            3,
+        )
+        .await
+        .unwrap();
+    let llm = skillgate_scripted_llm::start(script(0)).await.unwrap();
+    let (status, out, err) = wait_exit(
+        &mut spawn(tmp.path(), &llm, &["--json", "worker", "--once"]),
+        Duration::from_secs(60),
+    );
+    assert_eq!(status.code(), Some(1), "a failed job is a finding: {err}");
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (summary["done"].as_u64(), summary["failed"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let job = store.get_job(&job.id).await.unwrap();
+    assert_eq!((job.state.as_str(), job.attempts), ("failed", 1));
+    assert!(
+        job.last_error.as_deref().unwrap_or("").contains("'xx-YY'"),
+        "{:?}",
+        job.last_error
+    );
+    assert!(store.evals_of_draft(&draft).await.unwrap().is_empty());
+}
+
+#[test]
+fn a_lease_under_a_second_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("skillgate")
+        .unwrap()
+        .current_dir(tmp.path())
+        .env_remove("SKILLGATE_DB")
+        .env_remove("SKILLGATE_CONFIG")
+        .args(["--db", "q.db", "worker", "--once", "--lease", "500ms"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--lease 500 ms is too short"), "{err}");
+}

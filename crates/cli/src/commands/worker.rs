@@ -441,6 +441,12 @@ pub async fn worker(ctx: &Ctx, args: WorkerArgs) -> Result<Outcome> {
     if args.concurrency == 0 {
         bail!("--concurrency must be at least 1");
     }
+    if args.lease < Duration::from_secs(1) {
+        bail!(
+            "--lease {} ms is too short: heartbeats run every third of it; use at least 1s (default 60s)",
+            args.lease.as_millis()
+        );
+    }
     let id = match args.id {
         Some(id) if id.trim().is_empty() => bail!("--id must not be blank"),
         Some(id) => id.trim().to_string(),
@@ -618,5 +624,47 @@ impl skillgate_web::EvalStarter for QueueEvalStarter {
                 "a `skillgate worker` runs it"
             }
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units_and_bad_ones_name_the_input() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("60s"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        for bad in ["", "s", "0s", "-1s", "1.5s", "3d", "ten"] {
+            let err = parse_duration(bad).unwrap_err();
+            assert!(err.contains(&format!("'{bad}'")), "{err}");
+        }
+    }
+
+    #[test]
+    fn job_settings_apply_the_jobs_cases_trials_and_locale() {
+        let base = EvalSettings::default();
+        let p = EvalJobPayload {
+            draft_id: "d".into(),
+            cases: Some(4),
+            trials: Some(2),
+            prompt_locale: Some("zh-TW".into()),
+            requested_by: "r".into(),
+        };
+        let s = job_settings(&base, &p).unwrap();
+        assert_eq!((s.max_cases, s.trials), (4, 2));
+        assert_eq!(s.locale, Some(Locale::ZhTw));
+        let err = job_settings(
+            &base,
+            &EvalJobPayload {
+                prompt_locale: Some("xx".into()),
+                ..p
+            },
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("'xx'"), "{err:#}");
     }
 }
