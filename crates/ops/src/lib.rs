@@ -556,7 +556,8 @@ fn histogram(out: &mut String, name: &str, labels: &str, buckets: &[f64], values
     } else {
         format!("{{{labels}}}")
     };
-    let sum: f64 = values.iter().sum();
+    // Folded from +0.0: `Iterator::sum` of no f64 is -0.0, rendered "-0".
+    let sum = values.iter().fold(0.0, |acc, v| acc + v);
     let _ = writeln!(out, "{name}_sum{braces} {}", num(sum));
     let _ = writeln!(out, "{name}_count{braces} {}", values.len());
 }
@@ -888,6 +889,13 @@ mod tests {
         assert_eq!(percentile(&v, 0.95), Some(95.0));
         assert_eq!(percentile(&[7.0], 0.95), Some(7.0));
         assert_eq!(percentile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn an_empty_histogram_sums_to_zero_not_minus_zero() {
+        let mut out = String::new();
+        histogram(&mut out, "h", "", &[1.0], &[]);
+        assert!(out.contains("h_sum 0\n"), "{out}");
     }
 
     #[test]
