@@ -327,6 +327,7 @@ async fn run_job(
                 .to_string();
                 match store.finish_job(&job.id, &owner, &result).await {
                     Ok(true) => {
+                        tracing::info!(job = %job.id, draft = %payload.draft_id, owner = %owner, eval_id = %o.eval_id, report_id = %o.report_id, status = o.report.status.as_str(), "job done");
                         eprintln!(
                             "worker {owner}: job {} done: eval {} of draft {} {} (report {})",
                             job.id, o.eval_id, payload.draft_id, o.report.status.as_str(), o.report_id
@@ -349,10 +350,12 @@ async fn run_job(
             }
         },
         lost = keep_lease(&store, &job.id, &owner, lease) => {
+            tracing::warn!(job = %job.id, owner = %owner, reason = %lost, "job lease lost");
             eprintln!("worker {owner}: {lost}; stopped working on it (stored trials are kept)");
             JobEnd::Released
         }
         () = stop => {
+            tracing::info!(job = %job.id, owner = %owner, "shutting down: giving the job back");
             match store.release_job(&job.id, &owner).await {
                 Ok(_) => eprintln!("worker {owner}: shutting down; job {} given back to the queue (stored trials are kept)", job.id),
                 Err(e) => eprintln!("worker {owner}: shutting down; job {} could not be given back ({e}); it is re-queued when its lease expires", job.id),
@@ -363,6 +366,7 @@ async fn run_job(
 }
 
 async fn fail(store: &Store, job: &JobRow, owner: &str, error: &str, retry: bool) -> JobEnd {
+    tracing::warn!(job = %job.id, owner = %owner, attempt = job.attempts, retry, error = %error, "job attempt failed");
     match store.fail_job(&job.id, owner, error, retry).await {
         Ok(Some(state)) => eprintln!(
             "worker {owner}: job {} attempt {} failed: {error}; job is now {state}",
