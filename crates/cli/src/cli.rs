@@ -122,13 +122,26 @@ pub struct EvalCommandArgs {
 /// `skillgate runs …`
 #[derive(Debug, Subcommand)]
 pub enum RunsCommand {
-    /// Import runs from a file (canonical JSON Lines, SPEC §2.2).
+    /// Import runs from a file: canonical JSON Lines (SPEC §2.2) or an agent log
+    /// (OpenAI chat / tau-bench, Anthropic Messages, Claude Code session); see docs/importers.md.
     Import {
         /// The file to import.
         file: PathBuf,
-        /// Input format: skillgate (canonical); openai, anthropic and claude-code are not supported yet.
+        /// Input format: skillgate (canonical JSON Lines), openai (chat logs with
+        /// tool_calls, tau-bench results), anthropic (Messages logs with tool_use /
+        /// tool_result), claude-code (session JSONL); swe-agent is not supported yet.
         #[arg(long, default_value = "skillgate")]
         format: String,
+        /// Tenant for runs imported from agent logs (canonical runs carry their own).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Locale for runs imported from agent logs: en, zh-CN or zh-TW (default en).
+        #[arg(long)]
+        locale: Option<String>,
+        /// Mark agent-log runs that record no outcome (no reward, no `accepted`) as
+        /// accepted; without it they are imported as not accepted.
+        #[arg(long)]
+        accept: bool,
     },
     /// List stored runs.
     List {

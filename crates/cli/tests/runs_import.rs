@@ -142,11 +142,11 @@ fn unsupported_format_says_so_and_missing_file_names_it() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("x.jsonl"), "").unwrap();
     let out = skillgate(dir.path())
-        .args(["runs", "import", "x.jsonl", "--format", "openai"])
+        .args(["runs", "import", "x.jsonl", "--format", "swe-agent"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("importing `--format openai`"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("importing `--format swe-agent`"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not supported yet"));
 
     let out = skillgate(dir.path())

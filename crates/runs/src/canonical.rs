@@ -1,5 +1,6 @@
 //! The canonical JSON Lines format: one [`Run`] per line.
 
+use crate::lines::{Lines, kind_of};
 use skillgate_core::Run;
 use std::io::BufRead;
 use time::OffsetDateTime;
@@ -33,55 +34,14 @@ pub struct LineError {
 
 /// Streams runs out of canonical JSON Lines. Blank lines are skipped.
 pub struct RunReader<R> {
-    input: R,
-    limits: ReaderLimits,
-    line: usize,
-    buf: Vec<u8>,
+    lines: Lines<R>,
 }
 
 impl<R: BufRead> RunReader<R> {
     /// Wraps a buffered reader.
     pub fn new(input: R, limits: ReaderLimits) -> Self {
         RunReader {
-            input,
-            limits,
-            line: 0,
-            buf: Vec::new(),
-        }
-    }
-
-    /// Reads one physical line into `buf`, stopping to store bytes past the
-    /// limit. Returns (bytes seen, whether the line was cut), or `None` at EOF.
-    fn read_line(&mut self) -> std::io::Result<Option<(usize, bool)>> {
-        self.buf.clear();
-        let mut seen = 0usize;
-        let mut overflow = false;
-        loop {
-            let chunk = self.input.fill_buf()?;
-            if chunk.is_empty() {
-                return Ok(if seen == 0 {
-                    None
-                } else {
-                    Some((seen, overflow))
-                });
-            }
-            let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => (i + 1, true),
-                None => (chunk.len(), false),
-            };
-            seen += take;
-            if !overflow {
-                if self.buf.len() + take > self.limits.max_line_bytes + 1 {
-                    overflow = true;
-                    self.buf.clear();
-                } else {
-                    self.buf.extend_from_slice(&chunk[..take]);
-                }
-            }
-            self.input.consume(take);
-            if done {
-                return Ok(Some((seen, overflow)));
-            }
+            lines: Lines::new(input, limits),
         }
     }
 }
@@ -90,47 +50,11 @@ impl<R: BufRead> Iterator for RunReader<R> {
     type Item = Result<Run, LineError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let read = self.read_line();
-            self.line += 1;
-            let line = self.line;
-            let (seen, overflow) = match read {
-                Ok(None) => return None,
-                Ok(Some(r)) => r,
-                Err(e) => {
-                    return Some(Err(LineError {
-                        line,
-                        reason: format!("read error: {e}"),
-                    }));
-                }
-            };
-            if overflow {
-                return Some(Err(LineError {
-                    line,
-                    reason: format!(
-                        "line is {} bytes, over the {} byte limit; split the run or raise the limit",
-                        seen, self.limits.max_line_bytes
-                    ),
-                }));
-            }
-            let text = match std::str::from_utf8(&self.buf) {
-                Ok(t) => t,
-                Err(e) => {
-                    return Some(Err(LineError {
-                        line,
-                        reason: format!(
-                            "not valid UTF-8 (bad byte at offset {}); runs must be UTF-8 JSON",
-                            e.valid_up_to()
-                        ),
-                    }));
-                }
-            };
-            let text = text.trim_start_matches('\u{feff}').trim();
-            if text.is_empty() {
-                continue;
-            }
-            return Some(parse_line(text).map_err(|reason| LineError { line, reason }));
-        }
+        let (line, text) = match self.lines.next()? {
+            Ok(l) => l,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(parse_line(&text).map_err(|reason| LineError { line, reason }))
     }
 }
 
@@ -146,17 +70,6 @@ fn parse_line(text: &str) -> Result<Run, String> {
     let run: Run = serde_json::from_value(value).map_err(|e| format!("not a valid run: {e}"))?;
     validate_run(&run)?;
     Ok(run)
-}
-
-fn kind_of(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 /// Checks what serde cannot: non-empty ids, RFC 3339 timestamps, consistent

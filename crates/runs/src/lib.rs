@@ -1,13 +1,66 @@
 //! Run intake: turns files of historical agent runs into validated
-//! [`skillgate_core::Run`]s, one line at a time, never panicking on bad input.
+//! [`skillgate_core::Run`]s, one line at a time, never panicking on bad input:
+//! skillgate's canonical JSON Lines ([`RunReader`]) and importers for OpenAI
+//! chat logs, Anthropic Messages logs and Claude Code sessions
+//! ([`import_runs`]; mapping in `docs/importers.md`).
 //!
-//! Invariant: a bad line is reported as `FILE:LINE: reason` and skipped; it
-//! never stops the good lines around it. Memory stays bounded by
-//! [`ReaderLimits::max_line_bytes`] whatever the input.
+//! Invariant: a bad line (or array entry) is reported as `FILE:LINE: reason`
+//! (`FILE: entry N: reason`) and skipped; it never stops the good runs around
+//! it. Memory stays bounded by [`ReaderLimits::max_line_bytes`] per line; a
+//! JSON array document is read whole and capped at the same size.
 
+mod anthropic;
 mod canonical;
+mod claude_code;
+mod documents;
+mod import;
+mod lines;
+mod openai;
 
 pub use canonical::{LineError, ReaderLimits, RunReader, validate_run};
+pub use claude_code::ClaudeCodeReader;
+pub use import::{ImportError, ImportOptions, Location};
+
+use skillgate_core::Run;
+use std::io::BufRead;
+
+/// Streams the runs of one file in `format`. Each item is a run or why one
+/// run (or input line) was skipped; the iterator never stops early on bad
+/// input. For [`RunFormat::Skillgate`] the options' tenant, locale and
+/// acceptance are not used: canonical runs carry their own.
+///
+/// Fails only for a format this build cannot import.
+pub fn import_runs<'a, R: BufRead + 'a>(
+    input: R,
+    format: RunFormat,
+    opts: ImportOptions,
+) -> Result<Box<dyn Iterator<Item = Result<Run, ImportError>> + 'a>, String> {
+    fn entries<'a, R: BufRead + 'a>(
+        input: R,
+        opts: ImportOptions,
+        map: fn(&serde_json::Value, &ImportOptions) -> Result<Run, String>,
+    ) -> Box<dyn Iterator<Item = Result<Run, ImportError>> + 'a> {
+        Box::new(
+            documents::Entries::new(input, opts.limits).map(move |item| {
+                let (location, value) = item?;
+                map(&value, &opts).map_err(|reason| ImportError { location, reason })
+            }),
+        )
+    }
+    Ok(match format {
+        RunFormat::Skillgate => {
+            Box::new(RunReader::new(input, opts.limits).map(|r| r.map_err(ImportError::from)))
+        }
+        RunFormat::OpenAi => entries(input, opts, openai::map_entry),
+        RunFormat::Anthropic => entries(input, opts, anthropic::map_entry),
+        RunFormat::ClaudeCode => Box::new(ClaudeCodeReader::new(input, opts)),
+        RunFormat::SweAgent => {
+            return Err(format!(
+                "importing `--format {format}` is not supported yet; convert the trajectory to skillgate's canonical JSON Lines (SPEC §2.2)"
+            ));
+        }
+    })
+}
 
 use std::fmt;
 use std::str::FromStr;
@@ -23,12 +76,14 @@ pub enum RunFormat {
     Anthropic,
     /// Claude Code session JSONL.
     ClaudeCode,
+    /// SWE-agent `.traj` trajectories (not supported yet).
+    SweAgent,
 }
 
 impl RunFormat {
     /// Whether this build can import the format.
     pub fn is_supported(self) -> bool {
-        matches!(self, RunFormat::Skillgate)
+        !matches!(self, RunFormat::SweAgent)
     }
 
     /// The `--format` value.
@@ -38,6 +93,7 @@ impl RunFormat {
             RunFormat::OpenAi => "openai",
             RunFormat::Anthropic => "anthropic",
             RunFormat::ClaudeCode => "claude-code",
+            RunFormat::SweAgent => "swe-agent",
         }
     }
 }
@@ -57,8 +113,9 @@ impl FromStr for RunFormat {
             "openai" => Ok(RunFormat::OpenAi),
             "anthropic" => Ok(RunFormat::Anthropic),
             "claude-code" | "claudecode" => Ok(RunFormat::ClaudeCode),
+            "swe-agent" | "sweagent" => Ok(RunFormat::SweAgent),
             other => Err(format!(
-                "unknown run format '{other}': expected skillgate, openai, anthropic or claude-code"
+                "unknown run format '{other}': expected skillgate, openai, anthropic, claude-code or swe-agent"
             )),
         }
     }

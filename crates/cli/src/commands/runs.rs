@@ -5,7 +5,8 @@ use crate::cli::RunsCommand;
 use crate::{Outcome, output};
 use anyhow::{Context, Result};
 use serde::Serialize;
-use skillgate_runs::{ReaderLimits, RunFormat, RunReader};
+use skillgate_core::Locale;
+use skillgate_runs::{ImportOptions, Location, ReaderLimits, RunFormat, import_runs};
 use skillgate_store::{InsertRunsOutcome, Store};
 use std::io::BufReader;
 use std::path::Path;
@@ -24,26 +25,37 @@ pub struct ImportSummary {
     pub rejected: Vec<RejectedLine>,
 }
 
-/// One rejected input line.
+/// One rejected input line (JSON Lines) or entry (JSON array document).
 #[derive(Debug, Serialize)]
 pub struct RejectedLine {
-    /// 1-based line number.
-    pub line: usize,
+    /// 1-based line number, for JSON Lines input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based entry of a JSON array document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<usize>,
     /// Why.
     pub reason: String,
 }
 
 pub async fn run(ctx: &Ctx, cmd: RunsCommand) -> Result<Outcome> {
     match cmd {
-        RunsCommand::Import { file, format } => {
+        RunsCommand::Import {
+            file,
+            format,
+            tenant,
+            locale,
+            accept,
+        } => {
             let format: RunFormat = format.parse().map_err(anyhow::Error::msg)?;
             if !format.is_supported() {
                 return Err(not_supported(format!(
-                    "importing `--format {format}`; convert the file to skillgate's canonical JSON Lines (SPEC §2.2) or use --format skillgate"
+                    "importing `--format {format}` (convert the file to skillgate's canonical JSON Lines, SPEC §2.2, and import it with --format skillgate)"
                 )));
             }
+            let opts = log_options(ctx, format, tenant, locale, accept)?;
             let store = ctx.store().await?;
-            let summary = import_file(&store, &file, ctx).await?;
+            let summary = import_file_as(&store, &file, format, opts, ctx).await?;
             print_summary(ctx, &summary)?;
             Ok(if summary.rejected.is_empty() {
                 Outcome::Ok
@@ -85,13 +97,64 @@ pub async fn run(ctx: &Ctx, cmd: RunsCommand) -> Result<Outcome> {
     }
 }
 
-/// Streams `path` into the store in batches; bad lines are collected, never fatal.
+/// Import options for agent-log formats; canonical runs carry their own
+/// tenant, locale and acceptance, so those flags are refused for them.
+fn log_options(
+    ctx: &Ctx,
+    format: RunFormat,
+    tenant: Option<String>,
+    locale: Option<String>,
+    accept: bool,
+) -> Result<ImportOptions> {
+    if format == RunFormat::Skillgate && (tenant.is_some() || locale.is_some() || accept) {
+        anyhow::bail!(
+            "--tenant, --locale and --accept apply to agent logs (--format openai, anthropic, claude-code); canonical runs carry their own tenant, locale and accepted fields"
+        );
+    }
+    let defaults = ImportOptions::default();
+    let tenant = match tenant {
+        Some(t) if t.trim().is_empty() => anyhow::bail!("--tenant is empty; give a tenant name"),
+        Some(t) => t.trim().to_string(),
+        None => defaults.tenant,
+    };
+    let locale = match locale {
+        Some(l) => Locale::parse(&l)
+            .ok_or_else(|| {
+                anyhow::anyhow!("--locale '{l}' is not supported; use en, zh-CN or zh-TW")
+            })?
+            .tag()
+            .to_string(),
+        None => defaults.locale,
+    };
+    Ok(ImportOptions {
+        limits: ReaderLimits {
+            max_line_bytes: ctx.config.import.max_line_bytes,
+        },
+        tenant,
+        locale,
+        accept_unlabelled: accept,
+    })
+}
+
+/// Streams canonical JSON Lines at `path` into the store in batches; bad
+/// lines are collected, never fatal.
 pub async fn import_file(store: &Store, path: &Path, ctx: &Ctx) -> Result<ImportSummary> {
+    let opts = log_options(ctx, RunFormat::Skillgate, None, None, false)?;
+    import_file_as(store, path, RunFormat::Skillgate, opts, ctx).await
+}
+
+/// Streams `path` in `format` into the store in batches of
+/// `import.batch_size`; rejected runs are collected and reported as
+/// `FILE:LINE: reason` (or `FILE: entry N: reason`), never fatal.
+pub async fn import_file_as(
+    store: &Store,
+    path: &Path,
+    format: RunFormat,
+    opts: ImportOptions,
+    ctx: &Ctx,
+) -> Result<ImportSummary> {
     let file = std::fs::File::open(path)
         .with_context(|| format!("cannot open runs file {}", path.display()))?;
-    let limits = ReaderLimits {
-        max_line_bytes: ctx.config.import.max_line_bytes,
-    };
     let batch_size = ctx.config.import.batch_size.max(1);
     let mut summary = ImportSummary {
         file: path.display().to_string(),
@@ -99,8 +162,10 @@ pub async fn import_file(store: &Store, path: &Path, ctx: &Ctx) -> Result<Import
         stored: InsertRunsOutcome::default(),
         rejected: Vec::new(),
     };
+    let runs = import_runs(BufReader::with_capacity(1 << 16, file), format, opts)
+        .map_err(anyhow::Error::msg)?;
     let mut batch = Vec::with_capacity(batch_size);
-    for item in RunReader::new(BufReader::with_capacity(1 << 16, file), limits) {
+    for item in runs {
         match item {
             Ok(run) => {
                 summary.valid += 1;
@@ -112,10 +177,19 @@ pub async fn import_file(store: &Store, path: &Path, ctx: &Ctx) -> Result<Import
             }
             Err(e) => {
                 if !ctx.json {
-                    eprintln!("{}:{}: {}", path.display(), e.line, e.reason);
+                    eprintln!(
+                        "{}: {}",
+                        e.location.in_file(&path.display().to_string()),
+                        e.reason
+                    );
                 }
+                let (line, entry) = match e.location {
+                    Location::Line(n) => (Some(n), None),
+                    Location::Entry(n) => (None, Some(n)),
+                };
                 summary.rejected.push(RejectedLine {
-                    line: e.line,
+                    line,
+                    entry,
                     reason: e.reason,
                 });
             }
