@@ -786,7 +786,7 @@ pub fn render(data: &OpsData, now: OffsetDateTime) -> String {
         &mut out,
         "skillgate_tokens_total",
         "counter",
-        "Replay tokens by arm and direction.",
+        "Tokens used by direction: replay trials by arm (baseline, candidate), LLM-judge calls as arm=\"judge\".",
     );
     for t in &data.tokens {
         for (dir, n) in [("input", t.input_tokens), ("output", t.output_tokens)] {
@@ -796,6 +796,19 @@ pub fn render(data: &OpsData, now: OffsetDateTime) -> String {
                 esc(&t.arm)
             );
         }
+    }
+    let judge = data
+        .evals
+        .iter()
+        .filter_map(|e| e.report.as_ref()?.judge_tokens)
+        .fold((0u64, 0u64), |(i, o), (di, dout)| {
+            (i.saturating_add(di), o.saturating_add(dout))
+        });
+    for (dir, n) in [("input", judge.0), ("output", judge.1)] {
+        let _ = writeln!(
+            out,
+            "skillgate_tokens_total{{arm=\"judge\",direction=\"{dir}\"}} {n}"
+        );
     }
     header(
         &mut out,

@@ -36,6 +36,7 @@ fn facts(regressed: u64, blocked: f64, wall_s: u64) -> OpsReportFacts {
         improved: Some(0),
         unchanged: Some(1),
         wall_ms: Some(wall_s * 1000),
+        judge_tokens: None,
     }
 }
 

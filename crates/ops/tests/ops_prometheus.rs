@@ -29,7 +29,8 @@ async fn seeded_store() -> (tempfile::TempDir, Store) {
                 &draft.id,
                 &serde_json::json!({
                     "status": "passed", "mode": "replay", "blocked_coverage": blocked,
-                    "regressed": regressed, "timings": {"wall_ms": wall}
+                    "regressed": regressed, "timings": {"wall_ms": wall},
+                    "usage": {"judge_tokens": [40, 8]}
                 }),
             )
             .await
@@ -185,6 +186,15 @@ async fn every_metric_family_is_rendered_with_plausible_values() {
     assert_eq!(
         get(r#"skillgate_tokens_total{arm="candidate",direction="input"}"#),
         120.0
+    );
+    // Judge tokens of both replay reports (the skipped one has none).
+    assert_eq!(
+        get(r#"skillgate_tokens_total{arm="judge",direction="input"}"#),
+        80.0
+    );
+    assert_eq!(
+        get(r#"skillgate_tokens_total{arm="judge",direction="output"}"#),
+        16.0
     );
     assert_eq!(
         get(r#"skillgate_alert_firing{alert="SideEffectIncident"}"#),

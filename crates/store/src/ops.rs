@@ -63,6 +63,21 @@ pub struct OpsReportFacts {
     /// Wall time of the eval run, from `timings.wall_ms`.
     #[serde(default, rename = "timings", deserialize_with = "wall_ms_of_timings")]
     pub wall_ms: Option<u64>,
+    /// Tokens (input, output) of the eval's LLM-judge calls, from
+    /// `usage.judge_tokens`; replay tokens are per trial instead.
+    #[serde(default, rename = "usage", deserialize_with = "judge_tokens_of_usage")]
+    pub judge_tokens: Option<(u64, u64)>,
+}
+
+fn judge_tokens_of_usage<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<(u64, u64)>, D::Error> {
+    #[derive(Deserialize)]
+    struct Usage {
+        #[serde(default)]
+        judge_tokens: Option<(u64, u64)>,
+    }
+    Ok(Option::<Usage>::deserialize(d)?.and_then(|u| u.judge_tokens))
 }
 
 fn wall_ms_of_timings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
@@ -95,6 +110,8 @@ struct FactsRow {
     improved: Option<i64>,
     unchanged: Option<i64>,
     wall_ms: Option<i64>,
+    judge_input_tokens: Option<i64>,
+    judge_output_tokens: Option<i64>,
 }
 
 fn to_i64(v: u64) -> i64 {
@@ -245,7 +262,7 @@ impl Store {
         .await?;
         let mut facts: HashMap<String, FactsRow> = sqlx::query_as::<_, FactsRow>(
             "SELECT f.report_id, f.decoded, f.report_status, f.blocked_coverage, f.regressed,
-                    f.improved, f.unchanged, f.wall_ms
+                    f.improved, f.unchanged, f.wall_ms, f.judge_input_tokens, f.judge_output_tokens
              FROM ops_report_facts f JOIN evals e ON e.id = f.eval_id WHERE e.created_at >= $1",
         )
         .bind(since)
@@ -277,11 +294,21 @@ impl Store {
                 improved: decoded.as_ref().and_then(|d| d.improved).map(to_i64),
                 unchanged: decoded.as_ref().and_then(|d| d.unchanged).map(to_i64),
                 wall_ms: decoded.as_ref().and_then(|d| d.wall_ms).map(to_i64),
+                judge_input_tokens: decoded
+                    .as_ref()
+                    .and_then(|d| d.judge_tokens)
+                    .map(|t| to_i64(t.0)),
+                judge_output_tokens: decoded
+                    .as_ref()
+                    .and_then(|d| d.judge_tokens)
+                    .map(|t| to_i64(t.1)),
             };
             sqlx::query(
                 "INSERT INTO ops_report_facts (report_id, eval_id, decoded, report_status,
-                     blocked_coverage, regressed, improved, unchanged, wall_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (report_id) DO NOTHING",
+                     blocked_coverage, regressed, improved, unchanged, wall_ms,
+                     judge_input_tokens, judge_output_tokens)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 ON CONFLICT (report_id) DO NOTHING",
             )
             .bind(&f.report_id)
             .bind(&row.id)
@@ -292,6 +319,8 @@ impl Store {
             .bind(f.improved)
             .bind(f.unchanged)
             .bind(f.wall_ms)
+            .bind(f.judge_input_tokens)
+            .bind(f.judge_output_tokens)
             .execute(&self.pool)
             .await?;
             facts.insert(f.report_id.clone(), f);
@@ -311,6 +340,10 @@ impl Store {
                         improved: f.improved.map(i64::unsigned_abs),
                         unchanged: f.unchanged.map(i64::unsigned_abs),
                         wall_ms: f.wall_ms.map(i64::unsigned_abs),
+                        judge_tokens: f
+                            .judge_input_tokens
+                            .zip(f.judge_output_tokens)
+                            .map(|(i, o)| (i.unsigned_abs(), o.unsigned_abs())),
                     }),
                 id: r.id,
                 draft_id: r.draft_id,
