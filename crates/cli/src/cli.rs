@@ -122,14 +122,15 @@ pub struct EvalCommandArgs {
 /// `skillgate runs …`
 #[derive(Debug, Subcommand)]
 pub enum RunsCommand {
-    /// Import runs from a file: canonical JSON Lines (SPEC §2.2) or an agent log
-    /// (OpenAI chat / tau-bench, Anthropic Messages, Claude Code session); see docs/importers.md.
+    /// Import runs from a file: canonical JSON Lines (SPEC §2.2) or an agent log (OpenAI
+    /// chat / tau-bench, Anthropic Messages, Claude Code session, SWE-agent .traj); see
+    /// docs/importers.md.
     Import {
         /// The file to import.
         file: PathBuf,
         /// Input format: skillgate (canonical JSON Lines), openai (chat logs with
         /// tool_calls, tau-bench results), anthropic (Messages logs with tool_use /
-        /// tool_result), claude-code (session JSONL); swe-agent is not supported yet.
+        /// tool_result), claude-code (session JSONL), swe-agent (.traj trajectories).
         #[arg(long, default_value = "skillgate")]
         format: String,
         /// Tenant for runs imported from agent logs (canonical runs carry their own).

@@ -138,16 +138,15 @@ fn oversized_line_is_rejected_by_configured_limit() {
 }
 
 #[test]
-fn unsupported_format_says_so_and_missing_file_names_it() {
+fn unknown_format_says_so_and_missing_file_names_it() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("x.jsonl"), "").unwrap();
     let out = skillgate(dir.path())
-        .args(["runs", "import", "x.jsonl", "--format", "swe-agent"])
+        .args(["runs", "import", "x.jsonl", "--format", "langchain"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("importing `--format swe-agent`"));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is not supported yet"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown run format 'langchain'"));
 
     let out = skillgate(dir.path())
         .args(["runs", "import", "nope.jsonl"])

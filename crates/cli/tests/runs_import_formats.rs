@@ -203,22 +203,33 @@ fn json_array_entry_errors_name_the_entry() {
 }
 
 #[test]
-fn swe_agent_format_fails_as_not_supported_yet() {
+fn swe_agent_trajectories_import_one_run_each_with_the_submission() {
     let dir = tempfile::tempdir().unwrap();
-    let file = fixture("swe-agent/function_calling_simple.traj");
-    let out = skillgate(dir.path())
-        .args([
-            "runs",
-            "import",
-            file.to_str().unwrap(),
-            "--format",
-            "swe-agent",
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("not supported yet"), "{stderr}");
+    let names = [
+        "6e44b9__sweagenttestrepo-1c2844.traj",
+        "ctf-networking_1.traj",
+        "function_calling_simple.traj",
+        "marshmallow-code__marshmallow-1867.function_calling.traj",
+    ];
+    for name in names {
+        let file = fixture(&format!("swe-agent/{name}"));
+        let args = [file.to_str().unwrap(), "--format", "swe-agent"];
+        let (code, s) = import(dir.path(), &args);
+        assert_eq!(code, Some(0), "{name}: {s}");
+        assert_eq!(s["inserted"], 1, "{name}: {s}");
+        let (_, again) = import(dir.path(), &args);
+        assert_eq!(again["duplicates"], 1, "{name}: {again}");
+    }
+    let runs = list(dir.path());
+    assert_eq!(runs.len(), 4);
+    let answers: Vec<Value> = runs
+        .iter()
+        .map(|r| show(dir.path(), r["id"].as_str().unwrap())["final_answer"].clone())
+        .collect();
+    assert!(
+        answers.contains(&Value::from("flag{d316759c281bf925d600be698a4973d5}")),
+        "{answers:?}"
+    );
 }
 
 #[test]

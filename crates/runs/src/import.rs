@@ -346,6 +346,16 @@ impl Conversation {
         }
     }
 
+    /// Replaces the final answer when the log records the outcome apart
+    /// from the last assistant text (SWE-agent's submission).
+    pub(crate) fn set_final_answer(&mut self, answer: Option<String>) {
+        if let Some(a) = answer
+            && !a.trim().is_empty()
+        {
+            self.final_answer = Some(a);
+        }
+    }
+
     /// Sets the skill hint when the log names it explicitly.
     pub(crate) fn set_skill(&mut self, skill: Option<String>) {
         if let Some(s) = skill

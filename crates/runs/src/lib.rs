@@ -1,7 +1,8 @@
 //! Run intake: turns files of historical agent runs into validated
 //! [`skillgate_core::Run`]s, one line at a time, never panicking on bad input:
 //! skillgate's canonical JSON Lines ([`RunReader`]) and importers for OpenAI
-//! chat logs, Anthropic Messages logs and Claude Code sessions
+//! chat logs, Anthropic Messages logs, Claude Code sessions and SWE-agent
+//! trajectories
 //! ([`import_runs`]; mapping in `docs/importers.md`).
 //!
 //! Invariant: a bad line (or array entry) is reported as `FILE:LINE: reason`
@@ -16,6 +17,7 @@ mod documents;
 mod import;
 mod lines;
 mod openai;
+mod swe_agent;
 
 pub use canonical::{LineError, ReaderLimits, RunReader, validate_run};
 pub use claude_code::ClaudeCodeReader;
@@ -28,13 +30,11 @@ use std::io::BufRead;
 /// run (or input line) was skipped; the iterator never stops early on bad
 /// input. For [`RunFormat::Skillgate`] the options' tenant, locale and
 /// acceptance are not used: canonical runs carry their own.
-///
-/// Fails only for a format this build cannot import.
 pub fn import_runs<'a, R: BufRead + 'a>(
     input: R,
     format: RunFormat,
     opts: ImportOptions,
-) -> Result<Box<dyn Iterator<Item = Result<Run, ImportError>> + 'a>, String> {
+) -> Box<dyn Iterator<Item = Result<Run, ImportError>> + 'a> {
     fn entries<'a, R: BufRead + 'a>(
         input: R,
         opts: ImportOptions,
@@ -47,19 +47,15 @@ pub fn import_runs<'a, R: BufRead + 'a>(
             }),
         )
     }
-    Ok(match format {
+    match format {
         RunFormat::Skillgate => {
             Box::new(RunReader::new(input, opts.limits).map(|r| r.map_err(ImportError::from)))
         }
         RunFormat::OpenAi => entries(input, opts, openai::map_entry),
         RunFormat::Anthropic => entries(input, opts, anthropic::map_entry),
         RunFormat::ClaudeCode => Box::new(ClaudeCodeReader::new(input, opts)),
-        RunFormat::SweAgent => {
-            return Err(format!(
-                "importing `--format {format}` is not supported yet; convert the trajectory to skillgate's canonical JSON Lines (SPEC §2.2)"
-            ));
-        }
-    })
+        RunFormat::SweAgent => entries(input, opts, swe_agent::map_entry),
+    }
 }
 
 use std::fmt;
@@ -76,16 +72,11 @@ pub enum RunFormat {
     Anthropic,
     /// Claude Code session JSONL.
     ClaudeCode,
-    /// SWE-agent `.traj` trajectories (not supported yet).
+    /// SWE-agent `.traj` trajectories.
     SweAgent,
 }
 
 impl RunFormat {
-    /// Whether this build can import the format.
-    pub fn is_supported(self) -> bool {
-        !matches!(self, RunFormat::SweAgent)
-    }
-
     /// The `--format` value.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -176,7 +176,7 @@ fn apply_message(conv: &mut Conversation, m: &Value) -> Result<(), String> {
 
 /// Tool arguments: the JSON inside the `arguments` string, or the string
 /// itself when the model produced invalid JSON, or an object given as is.
-fn arguments(v: Option<&Value>) -> Value {
+pub(crate) fn arguments(v: Option<&Value>) -> Value {
     match v {
         Some(Value::String(s)) if s.trim().is_empty() => Value::Object(Default::default()),
         Some(Value::String(s)) => {

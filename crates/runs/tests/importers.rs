@@ -21,9 +21,7 @@ fn fixture(rel: &str) -> Vec<u8> {
 }
 
 fn import(bytes: &[u8], format: RunFormat, opts: ImportOptions) -> Vec<Result<Run, ImportError>> {
-    import_runs(Cursor::new(bytes.to_vec()), format, opts)
-        .unwrap()
-        .collect()
+    import_runs(Cursor::new(bytes.to_vec()), format, opts).collect()
 }
 
 fn ok_runs(items: &[Result<Run, ImportError>]) -> Vec<&Run> {
@@ -706,17 +704,116 @@ fn anthropic_importer_points_openai_logs_to_the_right_format_and_keeps_others() 
     assert_eq!(ok_runs(&items).len(), 1);
 }
 
+// ---- SWE-agent ---------------------------------------------------------------
+
+fn swe(name: &str) -> Vec<Result<Run, ImportError>> {
+    import(
+        &fixture(&format!("swe-agent/{name}")),
+        RunFormat::SweAgent,
+        ImportOptions::default(),
+    )
+}
+
 #[test]
-fn swe_agent_format_is_refused_as_not_supported_yet() {
-    let r = import_runs(
-        Cursor::new(Vec::new()),
+fn every_swe_agent_trajectory_imports_as_one_run() {
+    for name in [
+        "6e44b9__sweagenttestrepo-1c2844.traj",
+        "ctf-networking_1.traj",
+        "function_calling_simple.traj",
+        "marshmallow-code__marshmallow-1867.function_calling.traj",
+    ] {
+        let items = swe(name);
+        assert_eq!(errors(&items), Vec::<String>::new(), "{name}");
+        let runs = ok_runs(&items);
+        assert_eq!(runs.len(), 1, "{name}");
+        assert!(runs[0].id.starts_with("swe-agent-"), "{name}");
+        assert!(
+            runs[0]
+                .task
+                .starts_with("We're currently solving the following"),
+            "{name}: {}",
+            runs[0].task
+        );
+        assert!(!runs[0].accepted, "{name}: SWE-agent records no verdict");
+    }
+}
+
+#[test]
+fn swe_agent_function_calling_trajectory_keeps_calls_and_submission() {
+    let items = swe("marshmallow-code__marshmallow-1867.function_calling.traj");
+    let run = ok_runs(&items)[0];
+    assert_eq!(
+        names(run),
+        vec![
+            "create",
+            "edit",
+            "bash",
+            "bash",
+            "find_file",
+            "open",
+            "edit",
+            "edit",
+            "bash",
+            "bash",
+            "submit"
+        ]
+    );
+    assert_eq!(
+        run.tool_calls[0].arguments,
+        json!({"filename": "reproduce.py"})
+    );
+    assert!(
+        run.tool_calls[0]
+            .result
+            .as_str()
+            .unwrap()
+            .starts_with("[File: reproduce.py (1 lines total)]")
+    );
+    assert!(
+        run.final_answer
+            .starts_with("diff --git a/src/marshmallow/fields.py"),
+        "{}",
+        run.final_answer
+    );
+}
+
+#[test]
+fn swe_agent_text_actions_become_bash_calls_answered_by_the_next_observation() {
+    let items = swe("ctf-networking_1.traj");
+    let run = ok_runs(&items)[0];
+    assert_eq!(names(run), vec!["bash"; 4]);
+    assert_eq!(
+        run.tool_calls[0].arguments,
+        json!({"command": "tshark -n -r networking.pcap -q -z io,phs"})
+    );
+    assert!(
+        run.tool_calls[0]
+            .result
+            .as_str()
+            .unwrap()
+            .contains("Protocol Hierar")
+    );
+    assert_eq!(run.final_answer, "flag{d316759c281bf925d600be698a4973d5}");
+    assert_eq!(
+        run.messages.iter().filter(|m| m.role == "user").count(),
+        1,
+        "observations are tool results, not user turns"
+    );
+}
+
+#[test]
+fn swe_agent_trajectory_without_history_is_rejected_with_the_reason() {
+    let entry = json!({"trajectory": [{"action": "ls", "observation": "a"}]});
+    let items = import(
+        entry.to_string().as_bytes(),
         RunFormat::SweAgent,
         ImportOptions::default(),
     );
-    let e = r.err().unwrap();
-    assert!(e.contains("not supported yet"), "{e}");
-    assert!(!RunFormat::SweAgent.is_supported());
-    assert!(RunFormat::ClaudeCode.is_supported());
+    let e = errors(&items).remove(0);
+    assert!(
+        e.starts_with("line 1: has `trajectory` but no `history`"),
+        "{e}"
+    );
 }
 
 // ---- never panic -------------------------------------------------------------
@@ -754,6 +851,11 @@ fn json_value() -> impl Strategy<Value = Value> {
         "uuid",
         "is_error",
         "accepted",
+        "history",
+        "action",
+        "tool_call_ids",
+        "info",
+        "submission",
     ]);
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -792,8 +894,9 @@ fn located(e: &ImportError) -> bool {
     n >= 1 && !e.reason.trim().is_empty()
 }
 
-const FORMATS: [RunFormat; 4] = [
+const FORMATS: [RunFormat; 5] = [
     RunFormat::OpenAi,
+    RunFormat::SweAgent,
     RunFormat::Anthropic,
     RunFormat::ClaudeCode,
     RunFormat::Skillgate,
@@ -806,7 +909,7 @@ proptest! {
     fn arbitrary_bytes_never_panic_in_any_importer(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
         for format in FORMATS {
             let opts = ImportOptions { limits: ReaderLimits { max_line_bytes: 512 }, ..ImportOptions::default() };
-            for item in import_runs(Cursor::new(bytes.clone()), format, opts).unwrap() {
+            for item in import_runs(Cursor::new(bytes.clone()), format, opts) {
                 match item {
                     Ok(run) => prop_assert!(skillgate_runs::validate_run(&run).is_ok()),
                     Err(e) => prop_assert!(located(&e)),
@@ -821,7 +924,7 @@ proptest! {
         let array = Value::Array(values).to_string();
         for format in FORMATS {
             for bytes in [input.as_bytes(), array.as_bytes()] {
-                for item in import_runs(Cursor::new(bytes.to_vec()), format, ImportOptions::default()).unwrap() {
+                for item in import_runs(Cursor::new(bytes.to_vec()), format, ImportOptions::default()) {
                     match item {
                         Ok(run) => {
                             prop_assert!(skillgate_runs::validate_run(&run).is_ok());

@@ -1,6 +1,6 @@
 //! `skillgate runs import|list|show`.
 
-use super::{Ctx, not_supported};
+use super::Ctx;
 use crate::cli::RunsCommand;
 use crate::{Outcome, output};
 use anyhow::{Context, Result};
@@ -48,11 +48,6 @@ pub async fn run(ctx: &Ctx, cmd: RunsCommand) -> Result<Outcome> {
             accept,
         } => {
             let format: RunFormat = format.parse().map_err(anyhow::Error::msg)?;
-            if !format.is_supported() {
-                return Err(not_supported(format!(
-                    "importing `--format {format}` (convert the file to skillgate's canonical JSON Lines, SPEC §2.2, and import it with --format skillgate)"
-                )));
-            }
             let opts = log_options(ctx, format, tenant, locale, accept)?;
             let store = ctx.store().await?;
             let summary = import_file_as(&store, &file, format, opts, ctx).await?;
@@ -108,7 +103,7 @@ fn log_options(
 ) -> Result<ImportOptions> {
     if format == RunFormat::Skillgate && (tenant.is_some() || locale.is_some() || accept) {
         anyhow::bail!(
-            "--tenant, --locale and --accept apply to agent logs (--format openai, anthropic, claude-code); canonical runs carry their own tenant, locale and accepted fields"
+            "--tenant, --locale and --accept apply to agent logs (--format openai, anthropic, claude-code, swe-agent); canonical runs carry their own tenant, locale and accepted fields"
         );
     }
     let defaults = ImportOptions::default();
@@ -162,8 +157,7 @@ pub async fn import_file_as(
         stored: InsertRunsOutcome::default(),
         rejected: Vec::new(),
     };
-    let runs = import_runs(BufReader::with_capacity(1 << 16, file), format, opts)
-        .map_err(anyhow::Error::msg)?;
+    let runs = import_runs(BufReader::with_capacity(1 << 16, file), format, opts);
     let mut batch = Vec::with_capacity(batch_size);
     for item in runs {
         match item {
