@@ -23,14 +23,26 @@ enum State<R> {
 /// Iterator over the entries of a file; see the module docs for the shapes.
 pub(crate) struct Entries<R> {
     state: State<R>,
+    /// Items decided ahead while telling the container apart.
+    queued: std::collections::VecDeque<EntryItem>,
 }
 
 impl<R: BufRead> Entries<R> {
     pub(crate) fn new(input: R, limits: ReaderLimits) -> Self {
         Entries {
             state: State::Start(Lines::new(input, limits)),
+            queued: std::collections::VecDeque::new(),
         }
     }
+}
+
+/// Whether `text` is an incomplete JSON value (the start of a document
+/// spread over lines, or a cut-off line).
+fn incomplete(text: &str) -> bool {
+    matches!(
+        serde_json::from_str::<Value>(text),
+        Err(e) if e.classify() == serde_json::error::Category::Eof
+    )
 }
 
 fn parse_line(line: usize, text: &str) -> EntryItem {
@@ -42,8 +54,8 @@ fn parse_line(line: usize, text: &str) -> EntryItem {
         })
 }
 
-/// Reads the rest of a document whose first line was `first` (line
-/// `line`), within the size cap, and parses it.
+/// Reads the rest of a document whose start (from line `line`, line breaks
+/// kept) is `first`, within the size cap, and parses it.
 fn read_document<R: BufRead>(
     lines: Lines<R>,
     line: usize,
@@ -100,6 +112,9 @@ impl<R: BufRead> Iterator for Entries<R> {
     type Item = EntryItem;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(item) = self.queued.pop_front() {
+            return Some(item);
+        }
         loop {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return None,
@@ -124,17 +139,39 @@ impl<R: BufRead> Iterator for Entries<R> {
                             return Some(Err(e.into()));
                         }
                     };
-                    let whole_document = first.starts_with('[')
-                        || (first.starts_with('{')
-                            && matches!(
-                                serde_json::from_str::<Value>(&first),
-                                Err(e) if e.classify() == serde_json::error::Category::Eof
-                            ));
-                    if !whole_document {
-                        self.state = State::Lines(lines);
-                        return Some(parse_line(line, &first));
+                    let mut doc = first.clone();
+                    if !first.starts_with('[') {
+                        if !(first.starts_with('{') && incomplete(&first)) {
+                            self.state = State::Lines(lines);
+                            return Some(parse_line(line, &first));
+                        }
+                        // `{` that does not close on its line: a multi-line
+                        // object, unless the next line is a whole object of
+                        // its own (JSON Lines whose first line is cut off).
+                        match lines.next() {
+                            None => return Some(parse_line(line, &first)),
+                            Some(Err(e)) => {
+                                self.queued.push_back(Err(e.into()));
+                                self.state = State::Lines(lines);
+                                return Some(parse_line(line, &first));
+                            }
+                            Some(Ok((line2, second))) => {
+                                if second.starts_with('{')
+                                    && serde_json::from_str::<Value>(&second)
+                                        .is_ok_and(|v| v.is_object())
+                                {
+                                    self.queued.push_back(parse_line(line2, &second));
+                                    self.state = State::Lines(lines);
+                                    return Some(parse_line(line, &first));
+                                }
+                                for _ in line..line2 {
+                                    doc.push('\n');
+                                }
+                                doc.push_str(&second);
+                            }
+                        }
                     }
-                    match read_document(lines, line, &first) {
+                    match read_document(lines, line, &doc) {
                         Err(e) => return Some(Err(e)),
                         Ok(Value::Array(items)) => {
                             self.state = State::Array(items.into_iter().enumerate());

@@ -370,6 +370,42 @@ fn openai_malformed_non_utf8_and_huge_lines_are_reported_and_neighbours_kept() {
 }
 
 #[test]
+fn jsonl_with_a_cut_off_first_line_keeps_the_lines_after_it() {
+    let input = format!(
+        "{{\"messages\": [{{\"role\"\n{}\n{}\n",
+        chat(Some("b")),
+        chat(Some("c"))
+    );
+    let items = import(
+        input.as_bytes(),
+        RunFormat::OpenAi,
+        ImportOptions::default(),
+    );
+    let ids: Vec<&str> = ok_runs(&items).iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, vec!["openai-b", "openai-c"]);
+    let errs = errors(&items);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].starts_with("line 1: not valid JSON"), "{errs:?}");
+}
+
+#[test]
+fn multi_line_document_errors_point_at_the_file_line() {
+    let input =
+        "{\n  \"messages\": [\n    {\"role\": \"user\", \"content\": \"hi\"},\n    oops\n  ]\n}\n";
+    let items = import(
+        input.as_bytes(),
+        RunFormat::OpenAi,
+        ImportOptions::default(),
+    );
+    let errs = errors(&items);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("line 4: not valid JSON: expected value"),
+        "{errs:?}"
+    );
+}
+
+#[test]
 fn openai_importer_points_anthropic_logs_to_the_right_format() {
     let entry = json!({"messages": [
         {"role": "user", "content": "hi"},
