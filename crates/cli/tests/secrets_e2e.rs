@@ -522,6 +522,23 @@ async fn no_planted_secret_survives_any_store_or_report_path() {
             .any(|r| r.body.to_string().contains("You simulate the result")),
         "no LLM surrogate request reached the model"
     );
+    // The debugging replay prints a transcript straight from the model.
+    let skill = fx.join("drafts/ops-handover");
+    for json in [true, false] {
+        let mut cmd = skillgate(dir);
+        cmd.env("SKILLGATE_BASE_URL", server.openai_base_url())
+            .env("SKILLGATE_MODEL", "scripted");
+        if json {
+            cmd.arg("--json");
+        }
+        let (out, err) = ok(cmd
+            .args(["replay-case", "run-secret-handover", "--skill"])
+            .arg(&skill));
+        assert!(out.contains("HANDOVER-OK"), "{out}\n{err}");
+        assert_no_leak(&format!("replay-case (json: {json})"), &out);
+        assert_markers("replay-case", &out, &["openai_key", "email", "private_key"]);
+        cli_output.push_str(&err);
+    }
     drop(server);
 
     // CLI report paths.

@@ -544,10 +544,16 @@ pub async fn replay_case(ctx: &Ctx, args: ReplayCaseArgs) -> Result<Outcome> {
         ..TrialLimits::default()
     };
     let transcript = run_trial(&provider, &tools, &input, &limits).await;
+    // Shown, so redacted (SPEC §7): the transcript comes straight from the model and tools.
+    let redactor = skillgate_redact::Redactor::new(&ctx.config.redaction)
+        .context("invalid [redaction] in skillgate.toml")?;
+    let say = |text: String| println!("{}", redactor.redact_str(&text));
     if ctx.json {
-        output::print_json(&transcript)?;
+        let mut value = serde_json::to_value(&transcript)?;
+        redactor.redact_json(&mut value);
+        output::print_json(&value)?;
     } else {
-        println!(
+        say(format!(
             "run {} replayed ({}, locale {}, seed {})",
             run.id,
             if input.skill.is_some() {
@@ -557,9 +563,9 @@ pub async fn replay_case(ctx: &Ctx, args: ReplayCaseArgs) -> Result<Outcome> {
             },
             transcript.locale,
             transcript.seed
-        );
+        ));
         for c in &transcript.tool_calls {
-            println!(
+            say(format!(
                 "  tool {} → {} ({}){}",
                 c.name,
                 c.mode.map_or_else(
@@ -571,22 +577,22 @@ pub async fn replay_case(ctx: &Ctx, args: ReplayCaseArgs) -> Result<Outcome> {
                     .as_ref()
                     .map(|s| format!("; would have: {s}"))
                     .unwrap_or_default()
-            );
+            ));
         }
         for e in &transcript.errors {
-            println!("  error: {e}");
+            say(format!("  error: {e}"));
         }
-        println!(
+        say(format!(
             "stop: {}; skill loaded: {}; tokens {} in / {} out",
             transcript.stop.as_str(),
             transcript.skill_loaded,
             transcript.totals.input_tokens,
             transcript.totals.output_tokens
-        );
-        println!(
+        ));
+        say(format!(
             "final answer:\n{}",
             transcript.final_answer.as_deref().unwrap_or("(none)")
-        );
+        ));
     }
     Ok(if transcript.stop.is_error() {
         Outcome::Findings
