@@ -1807,7 +1807,7 @@ async fn incident_close_form(
     let (status, notice, typed) =
         match crate::dashboard::close_incident(&state, req, &who.name).await {
             Ok(outcome) => {
-                let text = match &outcome.regression_case {
+                let mut text = match &outcome.regression_case {
                     Some(c) => page.tr.args(
                         "notice-incident-closed-pinned",
                         &[
@@ -1820,11 +1820,15 @@ async fn incident_close_form(
                         .tr
                         .args("notice-incident-closed", &[("id", id.as_str().into())]),
                 };
-                let class = "ok";
+                let ks = &outcome.closed.kill_switch;
+                if ks.replay_disabled || ks.publish_disabled {
+                    text.push(' ');
+                    text.push_str(page.t("notice-kill-switch-still-off"));
+                }
                 (
                     StatusCode::OK,
                     Notice {
-                        class,
+                        class: "ok",
                         text,
                         errors: Vec::new(),
                     },

@@ -369,8 +369,12 @@ async fn close_form_with_regression_case_pins_it_and_closes_the_p0() {
     assert_eq!(pins.len(), 1);
     assert_eq!(pins[0].run_id, "run_email");
     assert_eq!(pins[0].reason, format!("regression case of incident {id}"));
-    // Closing never turns replay back on.
+    // Closing never turns replay back on, and the page says so.
     assert!(f.store.kill_switch().await.unwrap().replay_disabled);
+    assert!(
+        html.contains("closing an incident does not turn them back on"),
+        "{html}"
+    );
 }
 
 #[tokio::test]

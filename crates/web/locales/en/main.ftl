@@ -403,3 +403,4 @@ error-regression-skill-missing = Not closed: the regression case { $run } needs 
 error-regression-run-missing = Not closed: the regression case for skill { $skill } needs the run id that reproduces the failure.
 error-regression-run-unknown = Not closed: run { $run } does not exist. Give the id of an imported run (skillgate runs import).
 error-regression-skill-unknown = Not closed: skill { $skill } has no published version and no draft. Check the name.
+notice-kill-switch-still-off = Replay or publishing is still off: closing an incident does not turn them back on. Turn them on under Incidents & kill switch once it is safe.

@@ -389,3 +389,4 @@ error-regression-skill-missing = 未关闭：回归用例 { $run } 还需要填�
 error-regression-run-missing = 未关闭：技能 { $skill } 的回归用例还需要填写能复现故障的运行记录编号。
 error-regression-run-unknown = 未关闭：运行记录 { $run } 不存在。请填写已导入的运行记录编号（skillgate runs import）。
 error-regression-skill-unknown = 未关闭：技能 { $skill } 既没有已发布版本也没有草稿。请检查名称。
+notice-kill-switch-still-off = 回放或发布仍处于关闭状态：关闭事故不会重新开启它们。确认安全后，请在“事故与紧急开关”页面开启。

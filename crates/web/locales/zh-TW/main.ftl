@@ -389,3 +389,4 @@ error-regression-skill-missing = 未關閉：回歸案例 { $run } 還需要填�
 error-regression-run-missing = 未關閉：技能 { $skill } 的回歸案例還需要填寫能重現故障的執行紀錄編號。
 error-regression-run-unknown = 未關閉：執行紀錄 { $run } 不存在。請填寫已匯入的執行紀錄編號（skillgate runs import）。
 error-regression-skill-unknown = 未關閉：技能 { $skill } 既沒有已發布版本也沒有草稿。請檢查名稱。
+notice-kill-switch-still-off = 重播或發布仍處於關閉狀態：關閉事故不會重新啟用它們。確認安全後，請在「事故與緊急開關」頁面啟用。
