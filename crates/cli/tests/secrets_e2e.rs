@@ -308,6 +308,8 @@ fn script() -> Script {
         "id": format!("sim {SLACK}"),
         "status": format!("sent; connected as {URL}"),
         "message_id": format!("msg for {EMAIL}"),
+        "post_id": format!("post {JWT}"),
+        "url": format!("https://hooks.example/{GOOGLE}?{PASSWORD}"),
         "stdout": format!("{BEARER}\n{AWS_ID} {AWS_SECRET}\n{PEM}"),
         "card": CARD,
         "peer": IPV4,
@@ -506,7 +508,14 @@ async fn no_planted_secret_survives_any_store_or_report_path() {
     let (out, err) = ok(skillgate(dir)
         .env("SKILLGATE_BASE_URL", server.openai_base_url())
         .env("SKILLGATE_MODEL", "scripted")
-        .args(["--json", "eval", &draft]));
+        .args(["--json", "--log-format", "json", "eval", &draft]));
+    // Structured logs (tool traces, provider events) are shown too.
+    assert!(
+        err.contains("\"event\""),
+        "no JSON log events on stderr:\n{err}"
+    );
+    // Every surrogated call took the model's simulated result (no stub).
+    assert!(!err.contains("llm_surrogate_failed"), "{err}");
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["mode"], "replay", "{out}\n{err}");
     assert_eq!(report["replay_cases"].as_array().unwrap().len(), 2);
