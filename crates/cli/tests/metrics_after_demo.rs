@@ -245,7 +245,6 @@ async fn metrics_after_a_demo_eval_have_the_right_types_and_values() {
         .filter(|r| r.path.ends_with("/chat/completions"))
         .count() as f64;
     assert!(chat_requests > 0.0);
-
     drop(server);
 
     // Governance: reject + refused publish; approve + publish.
