@@ -578,6 +578,45 @@ fn claude_code_groups_interleaved_sessions_and_skips_a_broken_one() {
 }
 
 #[test]
+fn claude_code_huge_and_non_utf8_lines_are_reported_and_the_session_kept() {
+    let mut input = cc_line("s", "1", "user", json!("Summarise the log")).into_bytes();
+    input.push(b'\n');
+    input.extend_from_slice(
+        cc_line(
+            "s",
+            "2",
+            "assistant",
+            json!([{"type": "text", "text": "x".repeat(3000)}]),
+        )
+        .as_bytes(),
+    );
+    input.extend_from_slice(b"\n{\"type\":\"user\",\"sessionId\":\"s\xff\"}\n");
+    input.extend_from_slice(
+        cc_line(
+            "s",
+            "3",
+            "assistant",
+            json!([{"type": "text", "text": "Done."}]),
+        )
+        .as_bytes(),
+    );
+    let opts = ImportOptions {
+        limits: ReaderLimits {
+            max_line_bytes: 1024,
+        },
+        ..ImportOptions::default()
+    };
+    let items = import(&input, RunFormat::ClaudeCode, opts);
+    let errs = errors(&items);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(errs[0].starts_with("line 2: line is"), "{errs:?}");
+    assert!(errs[1].starts_with("line 3: not valid UTF-8"), "{errs:?}");
+    let runs = ok_runs(&items);
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].final_answer, "Done.");
+}
+
+#[test]
 fn claude_code_detects_the_skill_tool_and_ignores_injected_commands_as_task() {
     let lines = [
         cc_line(
