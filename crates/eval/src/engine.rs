@@ -34,6 +34,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tracing::Instrument;
 
 /// Settings key of the replay kill switch (written by governance).
 pub const SETTING_REPLAY_DISABLED: &str = "replay_disabled";
@@ -352,6 +353,9 @@ struct Loaded {
 struct EvalMeta {
     #[serde(default)]
     skipped_runs: Vec<SkippedRun>,
+    /// The tenant whose runs were selected (resolved when the eval started; logs carry it).
+    #[serde(default)]
+    tenant: Option<String>,
     #[serde(default)]
     resumed: u32,
     #[serde(default)]
@@ -417,7 +421,8 @@ pub async fn run_eval(
         Err(e) => return Err(e.into()),
     };
     if let Some(unfinished) = store.unfinished_eval(draft_id).await? {
-        tracing::info!(target: "skillgate::eval", eval_id = %unfinished.id, "resuming the unfinished eval of the draft");
+        tracing::info!(target: "skillgate::eval", event = "eval.resume_requested", eval_id = %unfinished.id,
+            draft_id = %draft.id, skill = %draft.skill_name, "resuming the unfinished eval of the draft");
         return resume_eval(store, &unfinished.id, env).await;
     }
     let started = Instant::now();
@@ -462,7 +467,9 @@ pub async fn run_eval(
                 pin_reason: r.pin_reason,
             }),
             Err(e) => {
-                tracing::warn!(target: "skillgate::eval", run = %r.id, error = %e, "stored run unreadable; left out of case selection")
+                tracing::warn!(target: "skillgate::selection", event = "selection.run_unreadable",
+                    tenant = %tenant, skill = %draft.skill_name, draft_id = %draft.id, run_id = %r.id,
+                    error = %e, "stored run unreadable; left out of case selection")
             }
         }
     }
@@ -478,6 +485,7 @@ pub async fn run_eval(
         },
     );
     meta.skipped_runs = selection.skipped.clone();
+    meta.tenant = Some(tenant.clone());
     let eval = store
         .create_eval(&draft.id, mode_str(mode), &config_json(&settings, &meta))
         .await?;
@@ -489,14 +497,57 @@ pub async fn run_eval(
             reason: c.reason.clone(),
         })
         .collect();
-    store.insert_replay_cases(&eval.id, &cases).await?;
-    tracing::info!(target: "skillgate::eval", eval_id = %eval.id, draft_id = %draft.id, cases = cases.len(), tenant = %tenant, mode = mode_str(mode), "eval started");
-    let loaded = Loaded {
-        draft,
-        settings,
-        meta,
-    };
-    continue_eval(store, &eval.id, loaded, skills, blocker, env, started).await
+    let stored_cases = store.insert_replay_cases(&eval.id, &cases).await?;
+    let span = eval_span(&eval.id, &draft, &tenant, mode_str(mode));
+    async {
+        log_selection(&stored_cases, &selection.skipped);
+        tracing::info!(target: "skillgate::eval", event = "eval.started", eval_id = %eval.id,
+            draft_id = %draft.id, skill = %draft.skill_name, tenant = %tenant,
+            cases = cases.len(), skipped = selection.skipped.len(), mode = mode_str(mode), "eval started");
+        let loaded = Loaded {
+            draft,
+            settings,
+            meta,
+        };
+        continue_eval(store, &eval.id, loaded, skills, blocker, env, started).await
+    }
+    .instrument(span)
+    .await
+}
+
+/// The `eval` span (docs/logging.md): every event of an eval, in whichever crate, runs inside
+/// it, so JSON logs list its ids under `spans`.
+fn eval_span(
+    eval_id: &str,
+    draft: &skillgate_store::DraftRow,
+    tenant: &str,
+    mode: &str,
+) -> tracing::Span {
+    tracing::info_span!(target: "skillgate::eval", "eval", eval_id = %eval_id,
+        draft_id = %draft.id, skill = %draft.skill_name, tenant = %tenant, mode = %mode)
+}
+
+/// The candidate events of case selection (inside the `eval` span): one per selected case, one
+/// per skipped run, each with its reason.
+fn log_selection(cases: &[skillgate_store::ReplayCaseRow], skipped: &[SkippedRun]) {
+    for c in cases {
+        tracing::info!(target: "skillgate::selection", event = "selection.case_selected",
+            eval_id = %c.eval_id, case = %c.id, run_id = %c.run_id, position = c.position,
+            reason = %c.reason, "case selected");
+    }
+    for r in skipped {
+        tracing::info!(target: "skillgate::selection", event = "selection.run_skipped",
+            run_id = %r.run_id, reason = %r.reason, "run skipped");
+    }
+}
+
+/// The tenant an eval ran for, as logged (empty when an eval stored before tenants were
+/// recorded did not name one).
+fn logged_tenant(settings: &EvalSettings, meta: &EvalMeta) -> String {
+    meta.tenant
+        .clone()
+        .or_else(|| settings.tenant.clone())
+        .unwrap_or_default()
 }
 
 /// Continues an interrupted or `partial` eval: runs only the trials not
@@ -537,13 +588,24 @@ pub async fn resume_eval(
     } else {
         replay_blocker(store, env).await?
     };
-    tracing::info!(target: "skillgate::eval", eval_id = %eval_id, resumed = meta.resumed, "eval resumed");
-    let loaded = Loaded {
-        draft,
-        settings,
-        meta,
-    };
-    continue_eval(store, eval_id, loaded, skills, blocker, env, started).await
+    let span = eval_span(
+        eval_id,
+        &draft,
+        &logged_tenant(&settings, &meta),
+        &eval.mode,
+    );
+    async {
+        tracing::info!(target: "skillgate::eval", event = "eval.resumed", eval_id = %eval_id,
+            draft_id = %draft.id, skill = %draft.skill_name, resumed = meta.resumed, "eval resumed");
+        let loaded = Loaded {
+            draft,
+            settings,
+            meta,
+        };
+        continue_eval(store, eval_id, loaded, skills, blocker, env, started).await
+    }
+    .instrument(span)
+    .await
 }
 
 /// Makes a new report of a finished eval from its stored trials, e.g. after a
@@ -566,6 +628,12 @@ pub async fn rebuild_report(
     let draft = store.get_draft(&eval.draft_id).await?;
     let skills = arm_skills(store, &draft).await?;
     let meta = cfg.meta;
+    let span = eval_span(
+        eval_id,
+        &draft,
+        &logged_tenant(&cfg.settings, &meta),
+        &eval.mode,
+    );
     let loaded = Loaded {
         draft,
         settings: cfg.settings,
@@ -583,6 +651,7 @@ pub async fn rebuild_report(
         started,
         &env.thresholds,
     )
+    .instrument(span)
     .await
 }
 
@@ -678,6 +747,13 @@ async fn continue_eval(
     // Resuming a replay eval whose provider is now unavailable: the trials
     // already stored still count, so it ends partial rather than heuristic.
     let mut blocker = blocker;
+    if let Some((reason, true)) = &blocker {
+        log_provider_unavailable(
+            env.agent.as_ref().ok().and_then(Option::as_ref),
+            "before_replay",
+            reason,
+        );
+    }
     if let Some((reason, true)) = &blocker
         && store.count_trials(eval_id).await? > 0
     {
@@ -794,7 +870,7 @@ async fn continue_eval(
                     .map_err(|e| {
                         EvalError::Invalid(format!("could not open the P0 incident: {e}"))
                     })?;
-                tracing::error!(target: "skillgate::eval", eval_id = %eval_id, incident = %opened.incident.id, "{detail}");
+                tracing::error!(target: "skillgate::eval", event = "eval.tripwire", eval_id = %eval_id, incident = %opened.incident.id, "{detail}");
                 tripwire = Some(format!(
                     "{detail}; P0 incident {} opened and the kill switch turned on",
                     opened.incident.id
@@ -836,6 +912,37 @@ async fn continue_eval(
     .await
 }
 
+/// The snake_case name of a confidence level, as the report serializes it.
+fn confidence_str(c: skillgate_core::Confidence) -> &'static str {
+    match c {
+        skillgate_core::Confidence::Low => "low",
+        skillgate_core::Confidence::Medium => "medium",
+        skillgate_core::Confidence::High => "high",
+    }
+}
+
+/// The `provider.unavailable` event: which provider (none when not configured), where, and why.
+fn log_provider_unavailable(cfg: Option<&ProviderConfig>, phase: &str, reason: &str) {
+    tracing::warn!(target: "skillgate::provider", event = "provider.unavailable",
+        provider = cfg.map_or("", |c| c.kind.as_str()),
+        base_url = %cfg.map_or(String::new(), |c| without_userinfo(&c.base_url)),
+        model = cfg.map_or("", |c| c.model.as_str()),
+        configured = cfg.is_some(), phase, reason = %reason,
+        "provider unavailable");
+}
+
+/// `base_url` without any `user:password@` part, so a URL with credentials is never logged.
+fn without_userinfo(base_url: &str) -> String {
+    let Some((scheme, rest)) = base_url.split_once("://") else {
+        return base_url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://[REDACTED:userinfo]@{}", &rest[at + 1..]),
+        None => base_url.to_string(),
+    }
+}
+
 async fn fingerprint(env: &EvalEnv) -> skillgate_tools::Fingerprint {
     let paths = env.protected_paths.clone();
     let exclude = env.tripwire_exclude.clone();
@@ -864,47 +971,61 @@ async fn run_trials(shared: Arc<Shared>, plan: Vec<TrialKey>, concurrency: usize
     for key in plan {
         let shared = shared.clone();
         let sem = sem.clone();
-        set.spawn(async move {
-            let Ok(_permit) = sem.acquire_owned().await else {
-                return;
-            };
-            if shared.unavailable().is_some() || shared.budget_exhausted.load(Ordering::Relaxed) {
-                return;
-            }
-            if !shared
-                .store_errors
-                .lock()
-                .map(|e| e.is_empty())
-                .unwrap_or(false)
-            {
-                return;
-            }
-            if let Some(budget) = shared.settings.token_budget
-                && shared.tokens_used.load(Ordering::Relaxed) >= budget
-            {
-                shared.budget_exhausted.store(true, Ordering::Relaxed);
-                return;
-            }
-            shared.report_progress(|p| p.running += 1);
-            let outcome = one_trial(&shared, &key).await;
-            shared.report_progress(|p| {
-                p.running -= 1;
-                match outcome {
-                    TrialEnd::Stored { errored } => {
-                        p.done += 1;
-                        if errored {
-                            p.errors += 1;
-                        }
-                        if let Some(left) = shared.per_case_left.get(key.case_pos)
-                            && left.fetch_sub(1, Ordering::Relaxed) == 1
-                        {
-                            p.cases_done += 1;
-                        }
-                    }
-                    TrialEnd::NotStored => {}
+        let run_id = shared
+            .runs
+            .get(key.case_pos)
+            .map(|r| r.id.clone())
+            .unwrap_or_default();
+        // The `trial` span (docs/logging.md): the agent loop's and the tools' events inherit
+        // the eval, case, run, arm and trial index from it.
+        let span = tracing::info_span!(target: "skillgate::replay", "trial",
+            source = "skill_replay_eval", case = %key.case_id, run_id = %run_id,
+            arm = key.arm.as_str(), trial = key.index);
+        set.spawn(
+            async move {
+                let Ok(_permit) = sem.acquire_owned().await else {
+                    return;
+                };
+                if shared.unavailable().is_some() || shared.budget_exhausted.load(Ordering::Relaxed)
+                {
+                    return;
                 }
-            });
-        });
+                if !shared
+                    .store_errors
+                    .lock()
+                    .map(|e| e.is_empty())
+                    .unwrap_or(false)
+                {
+                    return;
+                }
+                if let Some(budget) = shared.settings.token_budget
+                    && shared.tokens_used.load(Ordering::Relaxed) >= budget
+                {
+                    shared.budget_exhausted.store(true, Ordering::Relaxed);
+                    return;
+                }
+                shared.report_progress(|p| p.running += 1);
+                let outcome = one_trial(&shared, &key).await;
+                shared.report_progress(|p| {
+                    p.running -= 1;
+                    match outcome {
+                        TrialEnd::Stored { errored } => {
+                            p.done += 1;
+                            if errored {
+                                p.errors += 1;
+                            }
+                            if let Some(left) = shared.per_case_left.get(key.case_pos)
+                                && left.fetch_sub(1, Ordering::Relaxed) == 1
+                            {
+                                p.cases_done += 1;
+                            }
+                        }
+                        TrialEnd::NotStored => {}
+                    }
+                });
+            }
+            .instrument(span),
+        );
     }
     while set.join_next().await.is_some() {}
 }
@@ -962,77 +1083,80 @@ async fn pairwise_phase(
     for (pos, case_id, index, base, cand) in jobs {
         let shared = shared.clone();
         let sem = sem.clone();
-        set.spawn(async move {
-            let _permit = sem.acquire_owned().await.ok()?;
-            if let Some(budget) = shared.settings.token_budget
-                && shared.tokens_used.load(Ordering::Relaxed) >= budget
-            {
-                shared.budget_exhausted.store(true, Ordering::Relaxed);
-                return None;
-            }
-            let run = shared.runs.get(pos)?;
-            let rubric = run.criteria.as_ref().and_then(|c| c.rubric.as_deref());
-            let mut tokens = (0u64, 0u64);
-            let mut hits = 0u64;
-            let mut errors = Vec::new();
-            let mut explanations = Vec::new();
-            let mut outcome =
-                |r: Result<crate::judge::PairVerdict, crate::judge::JudgeError>| match r {
-                    Ok(v) => {
-                        tokens.0 += v.input_tokens;
-                        tokens.1 += v.output_tokens;
-                        hits += u64::from(v.cached);
-                        explanations.push(v.explanation);
-                        Some(v.winner)
-                    }
-                    Err(e) => {
-                        tokens.0 += e.input_tokens;
-                        tokens.1 += e.output_tokens;
-                        errors.push(e.message);
-                        None
-                    }
+        set.spawn(
+            async move {
+                let _permit = sem.acquire_owned().await.ok()?;
+                if let Some(budget) = shared.settings.token_budget
+                    && shared.tokens_used.load(Ordering::Relaxed) >= budget
+                {
+                    shared.budget_exhausted.store(true, Ordering::Relaxed);
+                    return None;
+                }
+                let run = shared.runs.get(pos)?;
+                let rubric = run.criteria.as_ref().and_then(|c| c.rubric.as_deref());
+                let mut tokens = (0u64, 0u64);
+                let mut hits = 0u64;
+                let mut errors = Vec::new();
+                let mut explanations = Vec::new();
+                let mut outcome =
+                    |r: Result<crate::judge::PairVerdict, crate::judge::JudgeError>| match r {
+                        Ok(v) => {
+                            tokens.0 += v.input_tokens;
+                            tokens.1 += v.output_tokens;
+                            hits += u64::from(v.cached);
+                            explanations.push(v.explanation);
+                            Some(v.winner)
+                        }
+                        Err(e) => {
+                            tokens.0 += e.input_tokens;
+                            tokens.1 += e.output_tokens;
+                            errors.push(e.message);
+                            None
+                        }
+                    };
+                let ab = outcome(
+                    shared
+                        .judge
+                        .compare(&run.task, rubric, &run.final_answer, &base, &cand)
+                        .await,
+                );
+                let ba = outcome(
+                    shared
+                        .judge
+                        .compare(&run.task, rubric, &run.final_answer, &cand, &base)
+                        .await,
+                );
+                shared
+                    .tokens_used
+                    .fetch_add(tokens.0 + tokens.1, Ordering::Relaxed);
+                // Candidate preference: 1 = candidate better, 0 = baseline better.
+                let p1 = ab.map(|w| match w {
+                    Winner::A => 0.0,
+                    Winner::B => 1.0,
+                    Winner::Tie => 0.5,
+                });
+                let p2 = ba.map(|w| match w {
+                    Winner::A => 1.0,
+                    Winner::B => 0.0,
+                    Winner::Tie => 0.5,
+                });
+                let prefs: Vec<f64> = [p1, p2].into_iter().flatten().collect();
+                let judgement = PairJudgement {
+                    index,
+                    baseline_first: ab,
+                    candidate_first: ba,
+                    preference: skillgate_core::stats::mean(&prefs),
+                    consistent: match (p1, p2) {
+                        (Some(a), Some(b)) => Some((a - b).abs() < 1e-9),
+                        _ => None,
+                    },
+                    explanation: explanations.join(" / "),
+                    error: (!errors.is_empty()).then(|| errors.join("; ")),
                 };
-            let ab = outcome(
-                shared
-                    .judge
-                    .compare(&run.task, rubric, &run.final_answer, &base, &cand)
-                    .await,
-            );
-            let ba = outcome(
-                shared
-                    .judge
-                    .compare(&run.task, rubric, &run.final_answer, &cand, &base)
-                    .await,
-            );
-            shared
-                .tokens_used
-                .fetch_add(tokens.0 + tokens.1, Ordering::Relaxed);
-            // Candidate preference: 1 = candidate better, 0 = baseline better.
-            let p1 = ab.map(|w| match w {
-                Winner::A => 0.0,
-                Winner::B => 1.0,
-                Winner::Tie => 0.5,
-            });
-            let p2 = ba.map(|w| match w {
-                Winner::A => 1.0,
-                Winner::B => 0.0,
-                Winner::Tie => 0.5,
-            });
-            let prefs: Vec<f64> = [p1, p2].into_iter().flatten().collect();
-            let judgement = PairJudgement {
-                index,
-                baseline_first: ab,
-                candidate_first: ba,
-                preference: skillgate_core::stats::mean(&prefs),
-                consistent: match (p1, p2) {
-                    (Some(a), Some(b)) => Some((a - b).abs() < 1e-9),
-                    _ => None,
-                },
-                explanation: explanations.join(" / "),
-                error: (!errors.is_empty()).then(|| errors.join("; ")),
-            };
-            Some((case_id, judgement, tokens, hits))
-        });
+                Some((case_id, judgement, tokens, hits))
+            }
+            .in_current_span(),
+        );
     }
     while let Some(done) = set.join_next().await {
         let Ok(Some((case_id, judgement, tokens, hits))) = done else {
@@ -1131,7 +1255,7 @@ async fn one_trial(shared: &Shared, key: &TrialKey) -> TrialEnd {
                 skill_loaded: false,
                 cache_hits: 0,
             };
-            return store_trial(shared, &trial, &[]).await;
+            return store_trial(shared, key, &trial, &[], 0).await;
         }
     };
     let Some(tools) = tools else {
@@ -1145,8 +1269,15 @@ async fn one_trial(shared: &Shared, key: &TrialKey) -> TrialEnd {
             unavailable: true,
             message,
         } => {
-            if let Ok(mut u) = shared.unavailable.lock() {
-                u.get_or_insert_with(|| message.clone());
+            let first = match shared.unavailable.lock() {
+                Ok(mut u) if u.is_none() => {
+                    *u = Some(message.clone());
+                    true
+                }
+                _ => false,
+            };
+            if first {
+                log_provider_unavailable(Some(shared.provider.config()), "during_replay", message);
             }
             return TrialEnd::NotStored;
         }
@@ -1246,16 +1377,25 @@ async fn one_trial(shared: &Shared, key: &TrialKey) -> TrialEnd {
         skill_loaded: transcript.skill_loaded,
         cache_hits: grade.as_ref().map_or(0, |g| g.cache_hits as i64),
     };
-    store_trial(shared, &trial, &calls).await
+    store_trial(shared, key, &trial, &calls, transcript.totals.wall_ms).await
 }
 
-async fn store_trial(shared: &Shared, trial: &NewTrial, calls: &[NewToolCall]) -> TrialEnd {
+async fn store_trial(
+    shared: &Shared,
+    key: &TrialKey,
+    trial: &NewTrial,
+    calls: &[NewToolCall],
+    duration_ms: u64,
+) -> TrialEnd {
     match shared.store.record_trial(trial, calls).await {
         Ok(id) => {
-            tracing::info!(target: "skillgate::eval", source = "skill_replay_eval",
-                eval_id = %trial.eval_id, case_id = %trial.case_id, arm = %trial.arm,
-                trial_index = trial.trial_index, trial_id = ?id, status = %trial.status,
-                score = ?trial.score, error = ?trial.error, "trial stored");
+            let run_id = shared.runs.get(key.case_pos).map_or("", |r| r.id.as_str());
+            tracing::info!(target: "skillgate::replay", event = "replay.trial_stored",
+                source = "skill_replay_eval", eval_id = %trial.eval_id, case = %trial.case_id,
+                run_id = %run_id, arm = %trial.arm, trial = trial.trial_index,
+                trial_id = id.as_deref(), status = %trial.status, score = trial.score, duration_ms,
+                input_tokens = trial.input_tokens, output_tokens = trial.output_tokens,
+                tool_calls = calls.len(), error = trial.error.as_deref(), "trial stored");
             TrialEnd::Stored {
                 errored: trial.status == "errored",
             }
@@ -1861,8 +2001,17 @@ async fn finish(
             &case_bodies,
         )
         .await?;
-    tracing::info!(target: "skillgate::eval", eval_id = %eval_id, report_id = %report_id,
-        status = status.as_str(), mode = mode_str(mode), confidence = ?report.confidence,
+    tracing::info!(target: "skillgate::eval", event = "eval.report_stored",
+        eval_id = %eval_id, report_id = %report_id, draft_id = %report.draft_id,
+        skill = %report.skill, tenant = %logged_tenant(settings, &loaded.meta),
+        status = status.as_str(), mode = mode_str(mode), confidence = confidence_str(report.confidence),
+        confidence_rule = %report.confidence_rule, delta = report.score_delta,
+        improved = report.improved, regressed = report.regressed, unchanged = report.unchanged,
+        execution_coverage = report.execution_coverage,
+        surrogate_coverage = report.surrogate_coverage,
+        blocked_coverage = report.blocked_coverage,
+        cases = report.replay_cases.len(), skipped_runs = report.skipped_runs.len(),
+        trials_finished = report.trials.finished, trials_errored = report.trials.errored,
         source = "skill_replay_eval", "eval report stored");
     Ok(EvalOutcome {
         eval_id: eval_id.to_string(),

@@ -477,6 +477,9 @@ pub async fn run_trial_with<T: ToolExecutor>(
     t
 }
 
+/// The end-of-loop events (docs/logging.md). They carry no ids of their own: the caller's
+/// `trial` span (eval, case, run, arm, trial index) gives them. The per-trial `info` event is
+/// the caller's `replay.trial_stored`; a normal finish is `debug` here.
 fn log_trial(t: &TrialTranscript) {
     let stop = t.stop.as_str();
     match &t.stop {
@@ -484,18 +487,21 @@ fn log_trial(t: &TrialTranscript) {
             message,
             unavailable,
         } => tracing::warn!(
-            target: "skillgate::replay", source = "skill_replay_eval", stop, unavailable,
+            target: "skillgate::replay", event = "replay.trial_provider_error",
+            source = "skill_replay_eval", stop, unavailable,
             error = %message, steps = t.totals.steps, "trial stopped: provider error"
         ),
         StopReason::HarnessError { message } => tracing::error!(
-            target: "skillgate::replay", source = "skill_replay_eval", stop,
+            target: "skillgate::replay", event = "replay.trial_harness_error",
+            source = "skill_replay_eval", stop,
             error = %message, "trial stopped: harness error"
         ),
-        _ => tracing::info!(
-            target: "skillgate::replay", source = "skill_replay_eval", stop,
+        _ => tracing::debug!(
+            target: "skillgate::replay", event = "replay.trial_finished",
+            source = "skill_replay_eval", stop,
             steps = t.totals.steps, tool_calls = t.totals.tool_calls,
             input_tokens = t.totals.input_tokens, output_tokens = t.totals.output_tokens,
-            wall_ms = t.totals.wall_ms, skill_loaded = t.skill_loaded, "trial finished"
+            duration_ms = t.totals.wall_ms, skill_loaded = t.skill_loaded, "trial finished"
         ),
     }
 }
@@ -691,6 +697,9 @@ impl<T: ToolExecutor> DispatchCtx<'_, T> {
         reason: String,
         state: &mut LoopState,
     ) -> ChatMessage {
+        tracing::info!(target: "skillgate::replay", event = "replay.tool_call_rejected",
+            source = "skill_replay_eval", step, tool = %skillgate_tools::redact_for_log(&call.name),
+            reason = %skillgate_tools::redact_for_log(&reason), "tool call rejected by the loop");
         let content = format!("error: {reason}");
         state
             .transcript

@@ -18,7 +18,9 @@ pub mod workspace;
 pub use builtin::{BUILTIN_TOOLSET, WORKSPACE_TOOLSET, builtin_specs};
 pub use error::ToolError;
 pub use llm_surrogate::{LlmSurrogate, LlmSurrogateError};
-pub use replay_tools::{ReplayTools, ToolCallOutcome, ToolLayerConfig, default_protected_paths};
+pub use replay_tools::{
+    ReplayTools, ToolCallOutcome, ToolLayerConfig, default_protected_paths, redact_for_log,
+};
 pub use sandbox::{CommandOutput, SandboxLimits, SandboxStatus, probe};
 pub use skillgate_core::policy::{Classification, Policy, classify};
 pub use tripwire::{Fingerprint, PathChange, diff, fingerprint, fingerprint_excluding};

@@ -128,13 +128,13 @@ impl ReplayTools {
         };
         let sandbox = Sandbox::start(&sandbox_cfg, workspace.root()).await;
         if !sandbox.status().available {
-            tracing::warn!(target: "skillgate::tools", reason = %sandbox.status().reason,
+            tracing::warn!(target: "skillgate::tools", event = "tools.sandbox_unavailable", reason = %sandbox.status().reason,
                 "sandbox unavailable: commands will be surrogated, never run unsandboxed");
         }
         let mut specs = crate::builtin::builtin_specs();
         for t in cfg.extra_tools {
             if Builtin::from_name(&t.name).is_some() {
-                tracing::warn!(target: "skillgate::tools", tool = %t.name, "extra tool shadows a built-in; the built-in is offered");
+                tracing::warn!(target: "skillgate::tools", event = "tools.extra_tool_shadowed", tool = %t.name, "extra tool shadows a built-in; the built-in is offered");
             } else if !specs.iter().any(|s| s.name == t.name) {
                 specs.push(t);
             }
@@ -196,8 +196,7 @@ impl ReplayTools {
             self.dispatch(name, arguments).await
         };
         out.duration_ms = started.elapsed().as_millis() as u64;
-        tracing::info!(target: "skillgate::tools", tool = %name, mode = %out.mode, rule = %out.rule,
-            reason = %out.reason, is_error = out.is_error, side_effect = ?out.side_effect, "tool call");
+        log_call(name, arguments, &out);
         out
     }
 
@@ -513,7 +512,7 @@ impl ReplayTools {
                     return o;
                 }
                 Err(e) => {
-                    tracing::warn!(target: "skillgate::tools", tool = %name, error = %e,
+                    tracing::warn!(target: "skillgate::tools", event = "tools.llm_surrogate_failed", tool = %name, error = %log_redactor().redact_str(&e.to_string()),
                         "LLM surrogate failed; a schema-valid stub is used");
                     format!("LLM surrogate failed: {e}")
                 }
@@ -527,6 +526,56 @@ impl ReplayTools {
         o.side_effect = side_effect;
         o
     }
+}
+
+/// The redactor applied to everything a tool-call event derives from the model's arguments or
+/// the tool's result (the classification reason may quote them, the side effect does).
+fn log_redactor() -> &'static skillgate_redact::Redactor {
+    static REDACTOR: std::sync::LazyLock<skillgate_redact::Redactor> =
+        std::sync::LazyLock::new(skillgate_redact::Redactor::standard);
+    &REDACTOR
+}
+
+/// `text` with every secret and personal identifier replaced by `[REDACTED:kind]` (standard
+/// rules): for log fields derived from a model's tool call or a tool's result.
+pub fn redact_for_log(text: &str) -> String {
+    log_redactor().redact_str(text).into_owned()
+}
+
+/// The argument names of a call, comma-separated: the only summary of the arguments a log may
+/// carry (their values may hold secrets).
+fn argument_keys(arguments: &Value) -> String {
+    match arguments {
+        Value::Object(map) => {
+            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            log_redactor().redact_str(&keys.join(",")).into_owned()
+        }
+        Value::Null => String::new(),
+        other => format!("({})", json_type(other)),
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The `tool.call` event (docs/logging.md): one per call, inside the caller's `trial` span.
+/// Never the raw arguments or result; reason and side effect pass the standard redactor.
+fn log_call(name: &str, arguments: &Value, out: &ToolCallOutcome) {
+    let r = log_redactor();
+    let side_effect = out.side_effect.as_deref().map(|s| r.redact_str(s));
+    tracing::info!(target: "skillgate::tools", event = "tool.call",
+        tool = %r.redact_str(name), mode = %out.mode, rule = %out.rule,
+        reason = %r.redact_str(&out.reason), arg_keys = %argument_keys(arguments),
+        is_error = out.is_error, side_effect = side_effect.as_deref().unwrap_or(""),
+        duration_ms = out.duration_ms, "tool call");
 }
 
 fn outcome(

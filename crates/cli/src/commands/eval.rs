@@ -267,7 +267,10 @@ pub fn database_files(db: &std::path::Path) -> Vec<PathBuf> {
 }
 
 fn progress_printer() -> Option<skillgate_eval::ProgressFn> {
-    let terminal = std::io::stderr().is_terminal();
+    // With `--log-format json` every stderr line is a JSON object: progress becomes the
+    // `eval.progress` event (docs/logging.md), at the pace of the non-terminal lines.
+    let json = crate::json_logs();
+    let terminal = !json && std::io::stderr().is_terminal();
     let last = std::sync::Mutex::new(std::time::Instant::now() - Duration::from_secs(10));
     Some(Arc::new(move |p: &Progress| {
         let line = format!(
@@ -280,7 +283,13 @@ fn progress_printer() -> Option<skillgate_eval::ProgressFn> {
             && (l.elapsed() >= Duration::from_secs(2) || p.done == p.planned)
         {
             *l = std::time::Instant::now();
-            eprintln!("{line}");
+            if json {
+                tracing::info!(target: "skillgate::eval", event = "eval.progress",
+                    cases = p.cases, cases_done = p.cases_done, trials_planned = p.planned,
+                    trials_stored = p.done, running = p.running, errors = p.errors, "{line}");
+            } else {
+                eprintln!("{line}");
+            }
         }
     }))
 }
@@ -311,10 +320,10 @@ pub async fn eval(ctx: &Ctx, args: EvalArgs) -> Result<Outcome> {
         (None, Some(draft)) => {
             let settings = eval_settings(&ctx.config, Some(&args))?;
             if let Some(unfinished) = store.unfinished_eval(draft).await? {
-                eprintln!(
+                crate::note(&format!(
                     "eval: resuming the unfinished eval {} of draft {draft} with its stored settings (--cases, --trials, --locale and --tenant apply to new evals only)",
                     unfinished.id
-                );
+                ));
             }
             skillgate_eval::run_eval(&store, draft, settings, &env).await?
         }
@@ -322,7 +331,7 @@ pub async fn eval(ctx: &Ctx, args: EvalArgs) -> Result<Outcome> {
             bail!("name the draft to evaluate (`skillgate eval DRAFT_ID`) or --resume EVAL_ID")
         }
     };
-    if std::io::stderr().is_terminal() {
+    if !crate::json_logs() && std::io::stderr().is_terminal() {
         eprintln!();
     }
     store.close().await;

@@ -305,7 +305,7 @@ pub async fn add_skill(store: &Store, dir: &Path) -> Result<AddOutcome> {
     let folder = load(dir)?;
     let check = check_draft(&folder, None, &CheckConfig::default());
     if check.lint.has_errors() || check.safety.status == ReportStatus::Failed {
-        eprint!("{}", check.render_text());
+        crate::note(check.render_text().trim_end());
         bail!(
             "{} was not added: fix the lint errors and failing safety findings above, then run `skillgate skills add` again",
             dir.display()
@@ -344,6 +344,31 @@ pub struct SubmitSummary {
     pub revises: Option<i64>,
     /// Static checks stored with the draft.
     pub check: DraftCheck,
+}
+
+/// The `draft.submitted` event (docs/logging.md): the draft, its skill and the outcome of its
+/// static reports.
+fn log_submitted(
+    draft_id: &str,
+    skill: &str,
+    revises: Option<&SkillVersionRow>,
+    check: &DraftCheck,
+) {
+    let count = |severity| {
+        check
+            .lint
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
+    tracing::info!(target: "skillgate::draft", event = "draft.submitted", draft_id = %draft_id,
+        skill = %skill, revises_version = revises.map(|v| v.version),
+        lint_errors = count(skillgate_skill::Severity::Error),
+        lint_warnings = count(skillgate_skill::Severity::Warning),
+        safety = check.safety.status.as_str(), safety_errors = check.safety.errors().count(),
+        preservation = check.preservation.as_ref().map_or("n/a", |p| p.status.as_str()),
+        "draft submitted");
 }
 
 /// Stores a draft and its static reports. A draft whose name matches a published
@@ -399,6 +424,7 @@ pub async fn submit_draft(
             &format!("draft for {name} from {}", dir.display()),
         )
         .await?;
+    log_submitted(&row.id, &name, published.as_ref().map(|(v, _)| v), &check);
     Ok(SubmitSummary {
         draft_id: row.id,
         skill: name,
