@@ -5,6 +5,7 @@
 //! that set it, and every rule that fired, in words with the numbers. Rule ids
 //! and their meaning are listed in `docs/scoring-and-gate.md`.
 
+use crate::reason::Reason;
 use crate::stats::FLOAT_SLACK;
 use crate::types::{Confidence, EvalMode};
 use serde::{Deserialize, Serialize};
@@ -131,8 +132,12 @@ pub struct ConfidenceDecision {
     /// Stable id of the deciding rule, e.g. `low:few-cases`, `high:all-criteria`.
     pub rule: String,
     /// Every rule that fired, in words with the numbers (for `medium`: each
-    /// high-confidence criterion that was not met).
+    /// high-confidence criterion that was not met). Rendered from `details`.
     pub reasons: Vec<String>,
+    /// The same reasons as locale-free records, one per entry of `reasons`,
+    /// for front ends that show them in another language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<Reason>,
 }
 
 /// Rule id: heuristic mode (SPEC §5.3).
@@ -156,10 +161,6 @@ pub const RULE_HIGH: &str = "high:all-criteria";
 /// Rule id: not low, not every high criterion met.
 pub const RULE_MEDIUM: &str = "medium:not-high";
 
-fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
-}
-
 /// Decides the confidence of an eval (SPEC §5.1).
 ///
 /// Heuristic mode is always low. Otherwise the low rules are checked in the
@@ -168,73 +169,67 @@ fn pct(x: f64) -> String {
 /// `reasons`. With no low rule, high needs every high criterion; else medium,
 /// with the unmet high criteria as reasons. Comparisons allow
 /// [`FLOAT_SLACK`], so a value on a threshold counts as on it.
+///
+/// Each reason is built once as a [`Reason`] record (`details`) and its
+/// English sentence (`reasons`) is rendered from that record.
 pub fn decide_confidence(
     input: &ConfidenceInput,
     thresholds: &ConfidenceThresholds,
 ) -> ConfidenceDecision {
     let t = thresholds;
     if input.mode == EvalMode::Heuristic {
-        return ConfidenceDecision {
-            level: Confidence::Low,
-            rule: RULE_LOW_HEURISTIC.to_string(),
-            reasons: vec![
-                "heuristic mode: no case was replayed, only static checks ran \
-                 (lint, safety, preservation, description match), so confidence is always low"
-                    .to_string(),
-            ],
-        };
+        return decision(
+            Confidence::Low,
+            RULE_LOW_HEURISTIC,
+            vec![Reason::new("confidence-heuristic-mode")],
+        );
     }
 
     let mut invalid = Vec::new();
-    for (name, value) in [
-        ("execution coverage", Some(input.execution_coverage)),
-        ("blocked coverage", Some(input.blocked_coverage)),
-        ("delta interval width", input.interval_width),
+    for (id, value) in [
+        (
+            "confidence-invalid-execution-coverage",
+            Some(input.execution_coverage),
+        ),
+        (
+            "confidence-invalid-blocked-coverage",
+            Some(input.blocked_coverage),
+        ),
+        ("confidence-invalid-interval-width", input.interval_width),
     ] {
         if let Some(v) = value
             && !v.is_finite()
         {
-            invalid.push(format!(
-                "{name} is {v}, not a number; the report is malformed"
-            ));
+            invalid.push(Reason::new(id).text("value", v.to_string()));
         }
     }
     if !invalid.is_empty() {
-        return ConfidenceDecision {
-            level: Confidence::Low,
-            rule: RULE_LOW_INVALID_INPUT.to_string(),
-            reasons: invalid,
-        };
+        return decision(Confidence::Low, RULE_LOW_INVALID_INPUT, invalid);
     }
 
-    let mut low: Vec<(&str, String)> = Vec::new();
+    let mut low: Vec<(&str, Reason)> = Vec::new();
     if input.cases_completed < t.low_min_cases {
         low.push((
             RULE_LOW_FEW_CASES,
-            format!(
-                "only {} case(s) completed; fewer than {} is too few to compare the arms",
-                input.cases_completed, t.low_min_cases
-            ),
+            Reason::new("confidence-few-cases")
+                .count("completed", input.cases_completed)
+                .count("min", t.low_min_cases),
         ));
     }
     if input.execution_coverage < t.low_min_execution_coverage - FLOAT_SLACK {
         low.push((
             RULE_LOW_EXECUTION_COVERAGE,
-            format!(
-                "execution coverage is {}, below {}: most tool results were simulated or blocked",
-                pct(input.execution_coverage),
-                pct(t.low_min_execution_coverage)
-            ),
+            Reason::new("confidence-low-execution-coverage")
+                .share("coverage", input.execution_coverage)
+                .share("min", t.low_min_execution_coverage),
         ));
     }
     if input.blocked_coverage > t.low_max_blocked_coverage + FLOAT_SLACK {
         low.push((
             RULE_LOW_BLOCKED_COVERAGE,
-            format!(
-                "blocked coverage is {}, above {}: the agent was refused too many tool calls",
-                pct(input.blocked_coverage),
-                pct(t.low_max_blocked_coverage)
-            ),
+            Reason::new("confidence-high-blocked-coverage")
+                .share("coverage", input.blocked_coverage)
+                .share("max", t.low_max_blocked_coverage),
         ));
     }
     if input.trials_total > 0 {
@@ -242,83 +237,94 @@ pub fn decide_confidence(
         if rate > t.low_max_error_rate + FLOAT_SLACK {
             low.push((
                 RULE_LOW_ERRORED_TRIALS,
-                format!(
-                    "{} of {} trials errored ({}), more than {}",
-                    input.trials_errored,
-                    input.trials_total,
-                    pct(rate),
-                    pct(t.low_max_error_rate)
-                ),
+                Reason::new("confidence-many-errored-trials")
+                    .count("errored", input.trials_errored)
+                    .count("total", input.trials_total)
+                    .share("rate", rate)
+                    .share("max", t.low_max_error_rate),
             ));
         }
     }
     match input.interval_width {
-        None => low.push((
-            RULE_LOW_NO_INTERVAL,
-            "no delta interval could be computed (no case completed in both arms)".to_string(),
-        )),
+        None => low.push((RULE_LOW_NO_INTERVAL, Reason::new("confidence-no-interval"))),
         Some(w) if w > t.low_max_interval_width + FLOAT_SLACK => low.push((
             RULE_LOW_WIDE_INTERVAL,
-            format!(
-                "the bootstrap interval of the score delta is {w:.2} wide, wider than {:.2}: \
-                 the data cannot tell whether the draft helps or hurts",
-                t.low_max_interval_width
-            ),
+            Reason::new("confidence-wide-interval")
+                .decimal("width", w)
+                .decimal("max", t.low_max_interval_width),
         )),
         Some(_) => {}
     }
     if let Some((rule, _)) = low.first() {
-        return ConfidenceDecision {
-            level: Confidence::Low,
-            rule: rule.to_string(),
-            reasons: low.into_iter().map(|(_, r)| r).collect(),
-        };
+        let rule = *rule;
+        return decision(
+            Confidence::Low,
+            rule,
+            low.into_iter().map(|(_, r)| r).collect(),
+        );
     }
 
     let mut unmet = Vec::new();
     if input.cases_completed < t.high_min_cases {
-        unmet.push(format!(
-            "{} cases completed; high confidence needs at least {}",
-            input.cases_completed, t.high_min_cases
-        ));
+        unmet.push(
+            Reason::new("confidence-unmet-cases")
+                .count("completed", input.cases_completed)
+                .count("min", t.high_min_cases),
+        );
     }
     if input.execution_coverage < t.high_min_execution_coverage - FLOAT_SLACK {
-        unmet.push(format!(
-            "execution coverage is {}; high confidence needs at least {}",
-            pct(input.execution_coverage),
-            pct(t.high_min_execution_coverage)
-        ));
+        unmet.push(
+            Reason::new("confidence-unmet-execution-coverage")
+                .share("coverage", input.execution_coverage)
+                .share("min", t.high_min_execution_coverage),
+        );
     }
     if input.blocked_calls > 0 {
-        unmet.push(format!(
-            "{} tool call(s) were blocked; high confidence needs none",
-            input.blocked_calls
-        ));
+        unmet.push(
+            Reason::new("confidence-unmet-blocked-calls").count("blocked", input.blocked_calls),
+        );
     }
     // `interval_width` is Some here: None fired `low:no-interval` above.
     let width = input.interval_width.unwrap_or(f64::INFINITY);
     if width > t.high_max_interval_width + FLOAT_SLACK {
-        unmet.push(format!(
-            "the delta interval is {width:.2} wide; high confidence needs at most {:.2}",
-            t.high_max_interval_width
-        ));
+        unmet.push(
+            Reason::new("confidence-unmet-interval")
+                .decimal("width", width)
+                .decimal("max", t.high_max_interval_width),
+        );
     }
     if unmet.is_empty() {
-        ConfidenceDecision {
-            level: Confidence::High,
-            rule: RULE_HIGH.to_string(),
-            reasons: vec![format!(
-                "{} cases completed, execution coverage {}, no blocked call, \
-                 delta interval {width:.2} wide",
-                input.cases_completed,
-                pct(input.execution_coverage)
-            )],
-        }
+        decision(
+            Confidence::High,
+            RULE_HIGH,
+            vec![
+                Reason::new("confidence-all-criteria")
+                    .count("completed", input.cases_completed)
+                    .share("coverage", input.execution_coverage)
+                    .decimal("width", width),
+            ],
+        )
     } else {
-        ConfidenceDecision {
-            level: Confidence::Medium,
-            rule: RULE_MEDIUM.to_string(),
-            reasons: unmet,
-        }
+        decision(Confidence::Medium, RULE_MEDIUM, unmet)
     }
+}
+
+/// A decision whose English reasons are rendered from its records.
+fn decision(level: Confidence, rule: &str, details: Vec<Reason>) -> ConfidenceDecision {
+    ConfidenceDecision {
+        level,
+        rule: rule.to_string(),
+        reasons: details.iter().map(Reason::english).collect(),
+        details,
+    }
+}
+
+/// The reason id naming a confidence level as a word (`level-high`, …),
+/// for sentences that mention the level.
+pub fn level_reason(level: Confidence) -> Reason {
+    Reason::new(match level {
+        Confidence::High => "level-high",
+        Confidence::Medium => "level-medium",
+        Confidence::Low => "level-low",
+    })
 }

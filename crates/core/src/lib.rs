@@ -7,6 +7,7 @@
 pub mod confidence;
 pub mod gate;
 pub mod policy;
+pub mod reason;
 pub mod script;
 pub mod stats;
 pub mod types;

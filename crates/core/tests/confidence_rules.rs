@@ -4,6 +4,7 @@
 use skillgate_core::confidence::{
     ConfidenceConfigError, ConfidenceInput, ConfidenceThresholds, decide_confidence,
 };
+use skillgate_core::reason::ReasonArg;
 use skillgate_core::{Confidence, EvalMode};
 
 /// An input that meets every high criterion.
@@ -298,4 +299,95 @@ fn share_threshold_outside_unit_interval_is_invalid() {
         })
     );
     assert_eq!(ConfidenceThresholds::default().validate(), Ok(()));
+}
+
+/// Every path of the rules: heuristic, invalid, each low rule, medium, high.
+fn every_path() -> Vec<ConfidenceInput> {
+    vec![
+        ConfidenceInput {
+            mode: EvalMode::Heuristic,
+            ..strong()
+        },
+        ConfidenceInput {
+            execution_coverage: f64::NAN,
+            blocked_coverage: f64::INFINITY,
+            interval_width: Some(f64::NAN),
+            ..strong()
+        },
+        ConfidenceInput {
+            cases_completed: 2,
+            execution_coverage: 0.1,
+            blocked_coverage: 0.6,
+            blocked_calls: 9,
+            trials_errored: 100,
+            interval_width: Some(0.9),
+            ..strong()
+        },
+        ConfidenceInput {
+            interval_width: None,
+            ..strong()
+        },
+        ConfidenceInput {
+            cases_completed: 12,
+            execution_coverage: 0.6,
+            blocked_calls: 1,
+            interval_width: Some(0.3),
+            ..strong()
+        },
+        strong(),
+    ]
+}
+
+#[test]
+fn english_reasons_are_rendered_from_the_detail_records() {
+    for input in every_path() {
+        let d = decide_confidence(&input, &ConfidenceThresholds::default());
+        assert_eq!(d.details.len(), d.reasons.len(), "{input:?}");
+        let rendered: Vec<String> = d.details.iter().map(|r| r.english()).collect();
+        assert_eq!(rendered, d.reasons);
+        for r in &d.details {
+            for id in r.ids() {
+                assert!(
+                    skillgate_core::reason::english_template(id).is_some(),
+                    "{id} not in the catalogue"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn detail_records_carry_the_numbers_unformatted() {
+    let d = decide_confidence(
+        &ConfidenceInput {
+            cases_completed: 3,
+            ..strong()
+        },
+        &ConfidenceThresholds::default(),
+    );
+    let r = &d.details[0];
+    assert_eq!(r.id, "confidence-few-cases");
+    assert_eq!(r.args["completed"], ReasonArg::Count(3));
+    assert_eq!(r.args["min"], ReasonArg::Count(5));
+    assert_eq!(
+        d.reasons[0],
+        "only 3 case(s) completed; fewer than 5 is too few to compare the arms"
+    );
+    let invalid = decide_confidence(&every_path()[1], &ConfidenceThresholds::default());
+    assert_eq!(
+        invalid.reasons,
+        vec![
+            "execution coverage is NaN, not a number; the report is malformed",
+            "blocked coverage is inf, not a number; the report is malformed",
+            "delta interval width is NaN, not a number; the report is malformed",
+        ]
+    );
+}
+
+#[test]
+fn decision_without_details_still_loads() {
+    let old = r#"{"level":"low","rule":"low:few-cases","reasons":["only 1 case(s) completed"]}"#;
+    let d: skillgate_core::confidence::ConfidenceDecision = serde_json::from_str(old).unwrap();
+    assert!(d.details.is_empty());
+    assert_eq!(d.reasons.len(), 1);
 }
