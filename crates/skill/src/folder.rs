@@ -263,7 +263,7 @@ fn finish(
     };
     let file = format!("{folder_name}/{SKILL_MD}");
     let text = match &md.content {
-        FileContent::Text(t) => t.clone(),
+        FileContent::Text(t) => t.as_str(),
         FileContent::Oversized => {
             return Err(LoadError::SkillMdTooLarge {
                 file,
@@ -279,9 +279,10 @@ fn finish(
             return Err(LoadError::NotUtf8 { file, offset });
         }
     };
+    let document = SkillDocument::parse(text);
     Ok(SkillFolder {
         folder_name,
-        document: SkillDocument::parse(&text),
+        document,
         files,
         limits,
     })

@@ -2,7 +2,9 @@
 //! draft keeps, changes or drops, and which of their instructions disappeared.
 
 use crate::parse::SkillDocument;
-use crate::text::{normalize, similarity, similarity_upper_bound, tokens};
+use crate::text::{
+    multiset_upper_bound, normalize, similarity, similarity_upper_bound, sorted_overlap, tokens,
+};
 use serde::{Deserialize, Serialize};
 use skillgate_core::ReportStatus;
 use std::collections::{HashMap, HashSet};
@@ -185,7 +187,7 @@ impl PreservationReport {
     }
 }
 
-/// A hasher for keys that are already hashes (token hashes).
+/// A hasher for keys that are already hashes (token hashes), and for slices of them.
 #[derive(Default, Clone, Copy)]
 struct IdHasher(u64);
 
@@ -195,17 +197,195 @@ impl std::hash::Hasher for IdHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        // Token slices arrive here whole: mix them 8 bytes at a time (FxHash's step).
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.mix(u64::from(b));
         }
     }
 
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
     }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+}
+
+impl IdHasher {
+    fn mix(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
 }
 
 type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+
+/// Draft units by token: for each token, the index of every unit holding it, once per
+/// occurrence (so the entries of one unit are adjacent and their count is how often the unit
+/// holds the token). Built on the first instruction that is not found in its matched section.
+struct UnitIndex {
+    postings: HashMap<u64, Vec<u32>, IdHash>,
+}
+
+impl UnitIndex {
+    fn new(unit_tokens: &[Vec<u64>]) -> UnitIndex {
+        let mut postings: HashMap<u64, Vec<u32>, IdHash> = HashMap::default();
+        for (k, toks) in unit_tokens.iter().enumerate() {
+            for &t in toks {
+                postings.entry(t).or_default().push(k as u32);
+            }
+        }
+        UnitIndex { postings }
+    }
+
+    fn occurrences(&self, token: u64) -> &[u32] {
+        self.postings
+            .get(&token)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+}
+
+/// Scratch space of [`fuzzy_candidates`], one slot per draft unit (all zero between calls).
+struct FuzzyScratch {
+    shared: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+/// Draft units whose token overlap with an instruction reaches `threshold`, in the order a
+/// scan of every shared token's units would meet them — the units the instruction is
+/// compared with when it is not found in its matched section.
+///
+/// A unit k passes when 2·shared / (len u + len k) ≥ `threshold` (shared: tokens in common
+/// with multiplicity, each count capped at `u16::MAX`). As shared ≤ len k, a passing unit
+/// shares at least t·len u / (2 − t) tokens, so it holds one of the instruction's rarest
+/// tokens (prefix filtering): only units found through those are considered, and the long
+/// lists of common words are not read to find units. Shared counts are then added up token
+/// by token, rarest first, for the units found; a token whose list is much longer than the
+/// units found is left to a direct count on each unit that could still pass. A unit is
+/// dropped when even sharing every token not yet counted would not pass, or when its length
+/// alone rules it out (the comparison refuses it then without counting it).
+///
+/// Ordered by (smallest shared token, unit index): the order of the full scan, so the
+/// comparisons that follow, and what they take from `max_fuzzy_comparisons`, are the same.
+fn fuzzy_candidates(
+    ut: &[u64],
+    unit_tokens: &[Vec<u64>],
+    index: &UnitIndex,
+    threshold: f64,
+    scratch: &mut FuzzyScratch,
+) -> Vec<usize> {
+    // (token, capped count, occurrences in the draft) runs of the instruction, by token.
+    let mut sorted = ut.to_vec();
+    sorted.sort_unstable();
+    let runs: Vec<(u64, u16, &[u32])> = sorted
+        .chunk_by(|a, b| a == b)
+        .map(|r| {
+            (
+                r[0],
+                r.len().min(u16::MAX as usize) as u16,
+                index.occurrences(r[0]),
+            )
+        })
+        .collect();
+    let total: usize = runs.iter().map(|r| usize::from(r.1)).sum();
+
+    // The prefix: rarest runs first, until the tokens left are fewer than a passing unit
+    // must share (that bound lowered a little against rounding: reading more lists is safe).
+    let mut by_rarity: Vec<usize> = (0..runs.len()).collect();
+    by_rarity.sort_unstable_by_key(|&i| (runs[i].2.len(), runs[i].0));
+    let mut left = total;
+    let mut prefix_len = runs.len();
+    if threshold > 0.0 && threshold < 2.0 {
+        let need = threshold * ut.len() as f64 / (2.0 - threshold) * (1.0 - 1e-9);
+        prefix_len = 0;
+        while prefix_len < by_rarity.len() && left as f64 >= need {
+            left -= usize::from(runs[by_rarity[prefix_len]].1);
+            prefix_len += 1;
+        }
+    }
+
+    // Count the prefix runs, finding the units; then the next runs, for those units only,
+    // while their lists are not much longer than the units found.
+    let mut counted = 0;
+    for &ri in &by_rarity {
+        let (_, ca, occ) = runs[ri];
+        let finding = counted < prefix_len;
+        if !finding && occ.len() > 8 * scratch.touched.len() {
+            break;
+        }
+        for unit in occ.chunk_by(|a, b| a == b) {
+            let k = unit[0] as usize;
+            let cb = unit.len().min(u16::MAX as usize) as u16;
+            if let Some(slot) = scratch.shared.get_mut(k) {
+                if *slot == 0 {
+                    if !finding {
+                        continue;
+                    }
+                    scratch.touched.push(unit[0]);
+                }
+                *slot += u32::from(ca.min(cb));
+            }
+        }
+        if !finding {
+            left -= usize::from(ca);
+        }
+        counted += 1;
+    }
+    let all_counted = counted == runs.len();
+
+    let mut counts: Vec<u32> = vec![0; runs.len()];
+    let mut passing: Vec<(u64, usize)> = Vec::new();
+    let touched = std::mem::take(&mut scratch.touched);
+    for &k in &touched {
+        let k = k as usize;
+        let so_far = scratch.shared.get(k).copied().unwrap_or(0) as usize;
+        if let Some(slot) = scratch.shared.get_mut(k) {
+            *slot = 0;
+        }
+        let Some(dt) = unit_tokens.get(k) else {
+            continue;
+        };
+        let len = (ut.len() + dt.len()) as f64;
+        if 2.0 * (so_far + left) as f64 / len < threshold
+            || similarity_upper_bound(ut.len(), dt.len()) < threshold
+            || (all_counted && 2.0 * so_far as f64 / len < threshold)
+        {
+            continue;
+        }
+        // Direct count: the exact overlap and the smallest shared token.
+        for &t in dt {
+            if let Ok(ri) = runs.binary_search_by_key(&t, |r| r.0) {
+                counts[ri] += 1;
+            }
+        }
+        let mut shared = 0usize;
+        let mut first: Option<u64> = None;
+        for (run, c) in runs.iter().zip(counts.iter_mut()) {
+            if *c > 0 {
+                let cb = (*c).min(u32::from(u16::MAX)) as u16;
+                shared += usize::from(run.1.min(cb));
+                first.get_or_insert(run.0);
+                *c = 0;
+            }
+        }
+        if let Some(first) = first
+            && 2.0 * shared as f64 / len >= threshold
+        {
+            passing.push((first, k));
+        }
+    }
+    scratch.touched = touched;
+    scratch.touched.clear();
+    passing.sort_unstable();
+    passing.into_iter().map(|(_, k)| k).collect()
+}
 
 struct Side<'a> {
     doc: &'a SkillDocument,
@@ -215,11 +395,38 @@ struct Side<'a> {
 }
 
 impl<'a> Side<'a> {
-    fn new(doc: &'a SkillDocument) -> Side<'a> {
+    /// Tokenizes every section; a section whose content or title is the same text as one of
+    /// `other`'s copies that section's tokens instead.
+    fn new(doc: &'a SkillDocument, other: Option<&Side<'_>>) -> Side<'a> {
+        let mut by_content: HashMap<&str, usize, IdHash> = HashMap::default();
+        let mut by_title: HashMap<&str, usize, IdHash> = HashMap::default();
+        if let Some(o) = other {
+            for (i, sec) in o.doc.sections.iter().enumerate() {
+                by_content.entry(sec.content.as_str()).or_insert(i);
+                by_title.entry(sec.title.as_str()).or_insert(i);
+            }
+        }
+        let reuse =
+            |map: &HashMap<&str, usize, IdHash>, text: &str, from: Option<&Vec<Vec<u64>>>| {
+                map.get(text)
+                    .and_then(|&i| from.and_then(|v| v.get(i)))
+                    .cloned()
+                    .unwrap_or_else(|| tokens(text))
+            };
+        let other_own = other.map(|o| &o.own_tokens);
+        let other_titles = other.map(|o| &o.title_tokens);
         Side {
             doc,
-            own_tokens: doc.sections.iter().map(|s| tokens(&s.content)).collect(),
-            title_tokens: doc.sections.iter().map(|s| tokens(&s.title)).collect(),
+            own_tokens: doc
+                .sections
+                .iter()
+                .map(|s| reuse(&by_content, &s.content, other_own))
+                .collect(),
+            title_tokens: doc
+                .sections
+                .iter()
+                .map(|s| reuse(&by_title, &s.title, other_titles))
+                .collect(),
             norm_titles: doc.sections.iter().map(|s| normalize(&s.title)).collect(),
         }
     }
@@ -284,8 +491,8 @@ pub fn compare(
     draft: &SkillDocument,
     cfg: &PreservationConfig,
 ) -> PreservationReport {
-    let pub_side = Side::new(published);
-    let draft_side = Side::new(draft);
+    let draft_side = Side::new(draft, None);
+    let pub_side = Side::new(published, Some(&draft_side));
     let (important_by, important) = important_sections(published);
 
     let draft_full: Vec<Vec<u64>> = (0..draft.sections.len())
@@ -301,24 +508,27 @@ pub fn compare(
         draft_units.extend(s.units.iter());
         section_units.push(start..draft_units.len());
     }
+    // An instruction with the very text of a draft unit is kept without being tokenized.
+    let draft_texts: HashSet<&str, IdHash> = draft_units.iter().map(|u| u.text.as_str()).collect();
     let draft_unit_tokens: Vec<Vec<u64>> = draft_units.iter().map(|u| tokens(&u.text)).collect();
-    let draft_exact: HashSet<&[u64]> = draft_unit_tokens.iter().map(|v| v.as_slice()).collect();
-    let mut postings: HashMap<u64, Vec<(u32, u16)>, IdHash> = HashMap::default();
-    for (k, toks) in draft_unit_tokens.iter().enumerate() {
-        let mut sorted = toks.clone();
-        sorted.sort_unstable();
-        for run in sorted.chunk_by(|a, b| a == b) {
-            postings
-                .entry(run[0])
-                .or_default()
-                .push((k as u32, run.len().min(u16::MAX as usize) as u16));
-        }
-    }
-    let mut overlap: Vec<u32> = vec![0; draft_units.len()];
+    let draft_exact: HashSet<&[u64], IdHash> =
+        draft_unit_tokens.iter().map(|v| v.as_slice()).collect();
+    let mut unit_index: Option<UnitIndex> = None;
+    let mut scratch = FuzzyScratch {
+        shared: vec![0; draft_units.len()],
+        touched: Vec::new(),
+    };
+    // Sorted full tokens of draft sections, for the multiset bound of the content search.
+    let mut draft_sorted: Vec<Option<Vec<u64>>> = vec![None; draft.sections.len()];
     let mut fuzzy_budget = cfg.max_fuzzy_comparisons;
     // Draft sections that keep the title of some published section belong to that section:
     // content matching (renames) only considers the others.
     let published_titles: HashSet<&str> = pub_side.norm_titles.iter().map(|t| t.as_str()).collect();
+    let title_is_published: Vec<bool> = draft_side
+        .norm_titles
+        .iter()
+        .map(|t| published_titles.contains(t.as_str()))
+        .collect();
 
     let mut draft_by_title: HashMap<&str, Vec<usize>> = HashMap::new();
     for (di, t) in draft_side.norm_titles.iter().enumerate() {
@@ -357,15 +567,36 @@ pub fn compare(
             }
         }
         if best.is_none_or(|b| b.1 < cfg.rename_similarity) {
+            let mut p_sorted: Option<Vec<u64>> = None;
             for (di, dt) in draft_full.iter().enumerate() {
-                if draft_side
-                    .norm_titles
-                    .get(di)
-                    .is_some_and(|t| *t != p_title && published_titles.contains(t.as_str()))
+                if title_is_published.get(di).copied().unwrap_or(false)
+                    && draft_side
+                        .norm_titles
+                        .get(di)
+                        .is_some_and(|t| *t != p_title)
                 {
                     continue;
                 }
                 if similarity_upper_bound(p_tokens.len(), dt.len()) < cfg.rename_similarity {
+                    continue;
+                }
+                // Shared tokens bound the diff's matches: skip a section that cannot reach
+                // the threshold or beat the best so far (the loop keeps only sim > best).
+                let ps = p_sorted.get_or_insert_with(|| {
+                    let mut v = p_tokens.clone();
+                    v.sort_unstable();
+                    v
+                });
+                let Some(ds) = draft_sorted.get_mut(di) else {
+                    continue;
+                };
+                let ds = ds.get_or_insert_with(|| {
+                    let mut v = dt.clone();
+                    v.sort_unstable();
+                    v
+                });
+                let bound = multiset_upper_bound(sorted_overlap(ps, ds), ps.len(), ds.len());
+                if bound < cfg.rename_similarity || best.is_some_and(|b| bound <= b.2) {
                     continue;
                 }
                 let sim = similarity(&p_tokens, dt, cfg.max_diff_tokens);
@@ -441,6 +672,9 @@ pub fn compare(
             .collect();
         let mut lost = 0;
         for u in &instr {
+            if draft_texts.contains(u.text.as_str()) {
+                continue;
+            }
             let ut = tokens(&u.text);
             if draft_exact.contains(ut.as_slice()) {
                 continue;
@@ -461,28 +695,12 @@ pub fn compare(
                 .iter()
                 .any(|&k| try_unit(k, &mut fuzzy_budget));
             if !found {
-                let mut sorted = ut.clone();
-                sorted.sort_unstable();
-                let mut touched: Vec<u32> = Vec::new();
-                for run in sorted.chunk_by(|a, b| a == b) {
-                    let ca = run.len().min(u16::MAX as usize) as u16;
-                    for &(k, cb) in postings.get(&run[0]).map(|v| v.as_slice()).unwrap_or(&[]) {
-                        let slot = &mut overlap[k as usize];
-                        if *slot == 0 {
-                            touched.push(k);
-                        }
-                        *slot += u32::from(ca.min(cb));
+                let index = unit_index.get_or_insert_with(|| UnitIndex::new(&draft_unit_tokens));
+                for k in fuzzy_candidates(&ut, &draft_unit_tokens, index, threshold, &mut scratch) {
+                    found = try_unit(k, &mut fuzzy_budget);
+                    if found {
+                        break;
                     }
-                }
-                for &k in &touched {
-                    let k = k as usize;
-                    let shared = overlap[k] as f64;
-                    let len =
-                        (ut.len() + draft_unit_tokens.get(k).map(|v| v.len()).unwrap_or(0)) as f64;
-                    if !found && 2.0 * shared / len >= threshold {
-                        found = try_unit(k, &mut fuzzy_budget);
-                    }
-                    overlap[k] = 0;
                 }
             }
             if !found {
