@@ -10,16 +10,15 @@ use crate::report::{
     CaseData, EvalReport, HeuristicChecks, ReplayCaseEntry, ReplayStats, ScriptFlag, Timings,
     ToolCallEntry, TrialCounts, TrialData, TrialReport, confidence_of, replay_stats,
 };
-use crate::report::{PairJudgement, PairwiseCase};
+use crate::report::{PairJudgement, PairwiseCase, StatusInput};
 use crate::selection::{Candidate, SelectionConfig, SkippedRun, select_cases, skill_keywords};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use skillgate_core::confidence::ConfidenceThresholds;
 use skillgate_core::policy::Policy;
+use skillgate_core::reason::Reason;
 use skillgate_core::script::script_consistency;
-use skillgate_core::{
-    Arm, EvalMode, EvalStatus, Locale, RecordedToolCall, Run, ToolMode, ToolSpec,
-};
+use skillgate_core::{Arm, EvalMode, Locale, RecordedToolCall, Run, ToolMode, ToolSpec};
 use skillgate_providers::{Availability, Provider, ProviderConfig};
 use skillgate_replay::{
     SkillContext, SkillLoading, StopReason, ToolCallKind, TrialLimits, TrialSettings,
@@ -316,18 +315,14 @@ pub fn recorded_tools(run: &Run) -> Vec<ToolSpec> {
 /// Why replay cannot run, if it cannot: `(reason, provider_is_the_cause)`.
 async fn replay_blocker(store: &Store, env: &EvalEnv) -> Result<Option<(String, bool)>, EvalError> {
     if store.setting(SETTING_REPLAY_DISABLED).await?.as_deref() == Some("true") {
-        return Ok(Some((
-            "replay is turned off by the kill switch (`skillgate replay enable` turns it back on)"
-                .into(),
-            false,
-        )));
+        return Ok(Some((Reason::new("cause-kill-switch").english(), false)));
     }
     match &env.agent {
-        Err(e) => Ok(Some((format!("the provider configuration is invalid: {e}"), true))),
-        Ok(None) => Ok(Some((
-            "no provider is configured: set [provider] in skillgate.toml or SKILLGATE_BASE_URL and SKILLGATE_MODEL".into(),
+        Err(e) => Ok(Some((
+            format!("the provider configuration is invalid: {e}"),
             true,
         ))),
+        Ok(None) => Ok(Some((Reason::new("cause-no-provider").english(), true))),
         Ok(Some(cfg)) => match Provider::new(cfg.clone()) {
             Err(e) => Ok(Some((format!("the provider cannot be built: {e}"), true))),
             Ok(p) => match p.check_available().await {
@@ -1612,15 +1607,15 @@ fn heuristic_checks(
         per_case.push((c.run_id.clone(), hits));
     }
     let share = (!cases.is_empty()).then(|| matching as f64 / cases.len() as f64);
-    let summary = format!(
-        "lint errors {lint_errors}, safety {}, preservation {}; the draft's description shares a keyword with {matching} of {} selected cases{}",
-        safety.as_deref().unwrap_or("missing"),
-        preservation.as_deref().unwrap_or("n/a (new skill)"),
+    let summary_detail = crate::report::heuristic_summary_reason(
+        lint_errors,
+        safety.as_deref(),
+        preservation.as_deref(),
+        matching,
         cases.len(),
-        share
-            .map(|s| format!(" ({:.0}%)", s * 100.0))
-            .unwrap_or_default()
+        share,
     );
+    let summary = summary_detail.english();
     HeuristicChecks {
         lint_errors,
         safety,
@@ -1630,21 +1625,8 @@ fn heuristic_checks(
         description_match: share,
         per_case,
         summary,
+        summary_detail: Some(summary_detail),
     }
-}
-
-fn static_failure(h: &HeuristicChecks) -> Option<String> {
-    let mut why = Vec::new();
-    if h.safety.as_deref() == Some("failed") {
-        why.push("the SafetyReport failed");
-    }
-    if h.preservation.as_deref() == Some("failed") {
-        why.push("the PreservationReport failed");
-    }
-    if h.lint_errors > 0 {
-        why.push("the draft has lint errors");
-    }
-    (!why.is_empty()).then(|| why.join(" and "))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1717,145 +1699,31 @@ async fn finish(
     let not_run = planned.saturating_sub(stats.finished + stats.errored);
 
     // Mode and status.
-    let (mode, status, status_reason) = if let Some((reason, provider_cause)) = &blocker {
-        if *provider_cause {
-            (
-                EvalMode::Heuristic,
-                EvalStatus::SkippedProviderUnavailable,
-                format!("replay was skipped: {reason}; only static checks ran"),
-            )
-        } else if let Some(f) = static_failure(&heuristic) {
-            (
-                EvalMode::Heuristic,
-                EvalStatus::Failed,
-                format!("{reason}; static checks only, and {f}"),
-            )
-        } else {
-            (
-                EvalMode::Heuristic,
-                EvalStatus::Passed,
-                format!("{reason}; static checks only, and they passed — no replay evidence"),
-            )
-        }
-    } else if let Some(t) = &loaded.meta.tripwire {
-        (
-            EvalMode::Replay,
-            EvalStatus::ReplayError,
-            format!("the replay was not side-effect free: {t}"),
-        )
-    } else if let Some(u) = unavailable.as_ref().filter(|_| stats.finished == 0) {
-        (
-            EvalMode::Heuristic,
-            EvalStatus::SkippedProviderUnavailable,
-            format!(
-                "the provider stopped answering before any trial finished: {u}; only static checks count"
-            ),
-        )
-    } else if stats.finished == 0 && stats.errored > 0 {
-        (
-            EvalMode::Replay,
-            EvalStatus::ReplayError,
-            format!(
-                "all {} trials errored; see the case reports for the errors",
-                stats.errored
-            ),
-        )
-    } else if stats.finished == 0 && cases.is_empty() {
-        (EvalMode::Replay, EvalStatus::ReplayError, "no replay case was selected: no accepted run of the tenant matches the skill; import runs or pin cases with `skillgate cases add`".into())
-    } else if budget_exhausted
-        || unavailable.is_some()
-        || not_run > 0
-        || stats.cases_completed < cases.len()
-    {
-        let mut why = Vec::new();
-        if budget_exhausted {
-            why.push(format!(
-                "the token budget of {} was spent",
-                settings.token_budget.unwrap_or(0)
-            ));
-        }
-        if let Some(u) = &unavailable {
-            why.push(format!("the provider stopped answering ({u})"));
-        }
-        if not_run > 0 {
-            why.push(format!("{not_run} of {planned} trials did not run"));
-        }
-        if stats.cases_completed < cases.len() {
-            why.push(format!(
-                "{} of {} cases have no finished trial in an arm",
-                cases.len() - stats.cases_completed,
-                cases.len()
-            ));
-        }
-        (
-            EvalMode::Replay,
-            EvalStatus::Partial,
-            format!("{}; finished trials are kept", why.join(", ")),
-        )
-    } else if let Some(f) = static_failure(&heuristic) {
-        (EvalMode::Replay, EvalStatus::Failed, f)
-    } else if stats
-        .score_delta
-        .is_some_and(|d| d < -settings.epsilon - skillgate_core::stats::FLOAT_SLACK)
-    {
-        (
-            EvalMode::Replay,
-            EvalStatus::Failed,
-            format!(
-                "the candidate scores {:.2} lower than the baseline on average (more than ε = {})",
-                -stats.score_delta.unwrap_or(0.0),
-                settings.epsilon
-            ),
-        )
-    } else if stats.regressed > stats.improved {
-        (
-            EvalMode::Replay,
-            EvalStatus::Failed,
-            format!(
-                "the candidate regressed {} cases and improved only {}",
-                stats.regressed, stats.improved
-            ),
-        )
-    } else {
-        (
-            EvalMode::Replay,
-            EvalStatus::Passed,
-            format!(
-                "the candidate is not worse on average (delta {:+.2} ≥ −ε) and regressed {} cases while improving {}",
-                stats.score_delta.unwrap_or(0.0),
-                stats.regressed,
-                stats.improved
-            ),
-        )
-    };
+    let (mode, status, status_detail) = crate::report::decide_status(&StatusInput {
+        blocker: blocker.as_ref().map(|(r, p)| (r.as_str(), *p)),
+        tripwire: loaded.meta.tripwire.as_deref(),
+        unavailable: unavailable.as_deref(),
+        budget_exhausted,
+        token_budget: settings.token_budget.unwrap_or(0),
+        finished: stats.finished,
+        errored: stats.errored,
+        planned,
+        not_run,
+        cases: cases.len(),
+        cases_completed: stats.cases_completed,
+        static_failures: crate::report::static_failures(&heuristic),
+        score_delta: stats.score_delta,
+        epsilon: settings.epsilon,
+        improved: stats.improved,
+        regressed: stats.regressed,
+    });
+    let status_reason = status_detail.english();
     let use_stats = mode == EvalMode::Replay || any_trial;
     let decision = confidence_of(use_stats.then_some(&stats), mode, thresholds);
     let cov = stats.counts.coverage();
-    let summary = match (mode, status) {
-        (EvalMode::Heuristic, EvalStatus::SkippedProviderUnavailable) => "No replay ran because the provider is unavailable; this report holds static checks only and its confidence is low. A reviewer may approve only with a written rationale.".to_string(),
-        (EvalMode::Heuristic, _) => "No replay ran (replay is turned off); this report holds static checks only, so its confidence is low whatever they say.".to_string(),
-        (_, EvalStatus::ReplayError) => "The replay failed, so there is no evidence about the draft yet.".to_string(),
-        _ => format!(
-            "The candidate {} the baseline: average score {} vs {} over {} cases ({} improved, {} regressed, {} unchanged); confidence {}.",
-            match stats.score_delta {
-                Some(d) if d > settings.epsilon => "does better than",
-                Some(d) if d < -settings.epsilon => "does worse than",
-                Some(_) => "does about as well as",
-                None => "could not be compared with",
-            },
-            stats.candidate_average.map_or("—".into(), |v| format!("{v:.2}")),
-            stats.baseline_average.map_or("—".into(), |v| format!("{v:.2}")),
-            stats.cases_completed,
-            stats.improved,
-            stats.regressed,
-            stats.unchanged,
-            match decision.level {
-                skillgate_core::Confidence::High => "high",
-                skillgate_core::Confidence::Medium => "medium",
-                skillgate_core::Confidence::Low => "low",
-            }
-        ),
-    };
+    let summary_detail =
+        crate::report::summary_reason(mode, status, &stats, settings.epsilon, decision.level);
+    let summary = summary_detail.english();
     let mut usage = stats.usage;
     usage.token_budget = settings.token_budget;
     usage.budget_exhausted = budget_exhausted;
@@ -1896,8 +1764,10 @@ async fn finish(
         skill: loaded.draft.skill_name.clone(),
         status,
         status_reason,
+        status_reason_detail: Some(status_detail),
         mode,
         summary,
+        summary_detail: Some(summary_detail),
         baseline_average: stats.baseline_average,
         candidate_average: stats.candidate_average,
         score_delta: stats.score_delta,
@@ -1912,6 +1782,7 @@ async fn finish(
         confidence: decision.level,
         confidence_rule: decision.rule,
         confidence_reasons: decision.reasons,
+        confidence_details: decision.details,
         replay_cases: entries,
         skipped_runs: loaded.meta.skipped_runs.clone(),
         case_reports: stats.case_reports,

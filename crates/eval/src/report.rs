@@ -9,6 +9,7 @@ use serde_json::Value;
 use skillgate_core::confidence::{
     ConfidenceDecision, ConfidenceInput, ConfidenceThresholds, decide_confidence,
 };
+use skillgate_core::reason::{Reason, ReasonArg, english_template};
 use skillgate_core::stats::{
     CaseVerdict, FlakyCase, GraderOutcome, Interval, NonDiscriminatingGrader,
     NonDiscriminatingKind, ToolModeCounts, TrialScore, case_delta, flaky_cases, mean,
@@ -271,8 +272,11 @@ pub struct HeuristicChecks {
     pub description_match: Option<f64>,
     /// Per case: run id and the description keywords its task contains.
     pub per_case: Vec<(String, Vec<String>)>,
-    /// Summary in words.
+    /// Summary in words (rendered from `summary_detail`).
     pub summary: String,
+    /// The summary as a locale-free record (absent in reports made before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_detail: Option<Reason>,
 }
 
 /// EvalReport (SPEC §5.1). Field names are the stored JSON names; the
@@ -287,12 +291,19 @@ pub struct EvalReport {
     pub skill: String,
     /// Final status.
     pub status: EvalStatus,
-    /// Why this status, in words.
+    /// Why this status, in words (rendered from `status_reason_detail`).
     pub status_reason: String,
+    /// `status_reason` as a locale-free record, for front ends in other
+    /// languages (absent in reports made before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason_detail: Option<Reason>,
     /// replay or heuristic.
     pub mode: EvalMode,
-    /// The one-sentence verdict a reviewer reads first.
+    /// The one-sentence verdict a reviewer reads first (rendered from `summary_detail`).
     pub summary: String,
+    /// `summary` as a locale-free record (absent in reports made before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_detail: Option<Reason>,
     /// Mean baseline score over completed cases.
     pub baseline_average: Option<f64>,
     /// Mean candidate score over completed cases.
@@ -321,6 +332,10 @@ pub struct EvalReport {
     pub confidence_rule: String,
     /// Every rule that fired, in words.
     pub confidence_reasons: Vec<String>,
+    /// `confidence_reasons` as locale-free records, one per sentence (empty
+    /// in reports made before they existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confidence_details: Vec<Reason>,
     /// The cases.
     pub replay_cases: Vec<ReplayCaseEntry>,
     /// Candidates left out, and why.
@@ -729,6 +744,268 @@ pub fn confidence_of(
     decide_confidence(&input, thresholds)
 }
 
+/// A static-check status (`passed` / `failed`) as a reason argument; an
+/// unknown word stays text, a missing report says `missing_id`.
+fn check_arg(status: Option<&str>, missing_id: &str) -> ReasonArg {
+    match status {
+        None => ReasonArg::Reason(Box::new(Reason::new(missing_id))),
+        Some("passed") => ReasonArg::Reason(Box::new(Reason::new("check-passed"))),
+        Some("failed") => ReasonArg::Reason(Box::new(Reason::new("check-failed"))),
+        Some(other) => ReasonArg::Text(other.to_string()),
+    }
+}
+
+/// The heuristic checks' summary (SPEC §5.3) as a record; its English is the
+/// stored `HeuristicChecks::summary`.
+pub fn heuristic_summary_reason(
+    lint_errors: usize,
+    safety: Option<&str>,
+    preservation: Option<&str>,
+    matching: usize,
+    cases: usize,
+    share: Option<f64>,
+) -> Reason {
+    let r = match share {
+        Some(s) => Reason::new("heuristic-summary").share("share", s),
+        None => Reason::new("heuristic-summary-no-cases"),
+    };
+    r.count("lint_errors", lint_errors)
+        .arg("safety", check_arg(safety, "check-missing"))
+        .arg("preservation", check_arg(preservation, "check-new-skill"))
+        .count("matching", matching)
+        .count("cases", cases)
+}
+
+/// Why the static checks fail, one record each (empty when they pass).
+pub fn static_failures(h: &HeuristicChecks) -> Vec<Reason> {
+    let mut why = Vec::new();
+    if h.safety.as_deref() == Some("failed") {
+        why.push(Reason::new("cause-safety-failed"));
+    }
+    if h.preservation.as_deref() == Some("failed") {
+        why.push(Reason::new("cause-preservation-failed"));
+    }
+    if h.lint_errors > 0 {
+        why.push(Reason::new("cause-lint-errors"));
+    }
+    why
+}
+
+/// Why replay was blocked, as an argument: a catalogue cause when the text is
+/// one of the fixed sentences (`cause-kill-switch`, `cause-no-provider`), else
+/// the text itself (provider errors carry details only the provider words).
+pub fn blocker_cause(text: &str) -> ReasonArg {
+    ["cause-kill-switch", "cause-no-provider"]
+        .into_iter()
+        .find(|id| english_template(id) == Some(text))
+        .map_or_else(
+            || ReasonArg::Text(text.to_string()),
+            |id| ReasonArg::Reason(Box::new(Reason::new(id))),
+        )
+}
+
+/// What decides an eval's mode and status (see [`decide_status`]).
+#[derive(Debug, Clone, Default)]
+pub struct StatusInput<'a> {
+    /// Why replay could not run, and whether the provider was the cause.
+    pub blocker: Option<(&'a str, bool)>,
+    /// The protected-path tripwire fired, with what it saw.
+    pub tripwire: Option<&'a str>,
+    /// The provider stopped answering mid-eval, with its error.
+    pub unavailable: Option<&'a str>,
+    /// The token budget ran out.
+    pub budget_exhausted: bool,
+    /// The token budget (0 when none).
+    pub token_budget: u64,
+    /// Finished trials.
+    pub finished: usize,
+    /// Errored trials.
+    pub errored: usize,
+    /// Planned trials (cases × 2 × k).
+    pub planned: usize,
+    /// Planned trials that did not run.
+    pub not_run: usize,
+    /// Selected cases.
+    pub cases: usize,
+    /// Cases with a finished trial in both arms.
+    pub cases_completed: usize,
+    /// Why the static checks fail ([`static_failures`]).
+    pub static_failures: Vec<Reason>,
+    /// Candidate − baseline mean score.
+    pub score_delta: Option<f64>,
+    /// ε of the verdicts.
+    pub epsilon: f64,
+    /// Cases improved.
+    pub improved: usize,
+    /// Cases regressed.
+    pub regressed: usize,
+}
+
+/// The mode, status and status reason of an eval (SPEC §5.1): a blocker makes
+/// it heuristic, a tripwire or all-errored replay a `replay_error`, missing
+/// trials `partial`, failed static checks or a regression `failed`, else
+/// `passed`. The reason is a record; `status_reason` is its English.
+pub fn decide_status(i: &StatusInput) -> (EvalMode, EvalStatus, Reason) {
+    let failures = || ReasonArg::All(i.static_failures.clone());
+    if let Some((cause, provider_cause)) = i.blocker {
+        let cause = blocker_cause(cause);
+        return if provider_cause {
+            (
+                EvalMode::Heuristic,
+                EvalStatus::SkippedProviderUnavailable,
+                Reason::new("status-replay-skipped").arg("cause", cause),
+            )
+        } else if !i.static_failures.is_empty() {
+            (
+                EvalMode::Heuristic,
+                EvalStatus::Failed,
+                Reason::new("status-heuristic-failed")
+                    .arg("cause", cause)
+                    .arg("failures", failures()),
+            )
+        } else {
+            (
+                EvalMode::Heuristic,
+                EvalStatus::Passed,
+                Reason::new("status-heuristic-passed").arg("cause", cause),
+            )
+        };
+    }
+    if let Some(t) = i.tripwire {
+        return (
+            EvalMode::Replay,
+            EvalStatus::ReplayError,
+            Reason::new("status-tripwire").text("detail", t),
+        );
+    }
+    if let Some(u) = i.unavailable.filter(|_| i.finished == 0) {
+        return (
+            EvalMode::Heuristic,
+            EvalStatus::SkippedProviderUnavailable,
+            Reason::new("status-provider-lost").text("error", u),
+        );
+    }
+    if i.finished == 0 && i.errored > 0 {
+        return (
+            EvalMode::Replay,
+            EvalStatus::ReplayError,
+            Reason::new("status-all-errored").count("errored", i.errored),
+        );
+    }
+    if i.finished == 0 && i.cases == 0 {
+        return (
+            EvalMode::Replay,
+            EvalStatus::ReplayError,
+            Reason::new("status-no-cases"),
+        );
+    }
+    if i.budget_exhausted || i.unavailable.is_some() || i.not_run > 0 || i.cases_completed < i.cases
+    {
+        let mut causes = Vec::new();
+        if i.budget_exhausted {
+            causes.push(
+                Reason::new("cause-budget-spent").arg("budget", ReasonArg::Count(i.token_budget)),
+            );
+        }
+        if let Some(u) = i.unavailable {
+            causes.push(Reason::new("cause-provider-stopped").text("error", u));
+        }
+        if i.not_run > 0 {
+            causes.push(
+                Reason::new("cause-trials-not-run")
+                    .count("not_run", i.not_run)
+                    .count("planned", i.planned),
+            );
+        }
+        if i.cases_completed < i.cases {
+            causes.push(
+                Reason::new("cause-cases-incomplete")
+                    .count("missing", i.cases - i.cases_completed)
+                    .count("cases", i.cases),
+            );
+        }
+        return (
+            EvalMode::Replay,
+            EvalStatus::Partial,
+            Reason::new("status-partial").arg("causes", ReasonArg::List(causes)),
+        );
+    }
+    if !i.static_failures.is_empty() {
+        return (
+            EvalMode::Replay,
+            EvalStatus::Failed,
+            Reason::new("status-static-failed").arg("failures", failures()),
+        );
+    }
+    if i.score_delta
+        .is_some_and(|d| d < -i.epsilon - skillgate_core::stats::FLOAT_SLACK)
+    {
+        return (
+            EvalMode::Replay,
+            EvalStatus::Failed,
+            Reason::new("status-mean-regressed")
+                .decimal("drop", -i.score_delta.unwrap_or(0.0))
+                .number("epsilon", i.epsilon),
+        );
+    }
+    if i.regressed > i.improved {
+        return (
+            EvalMode::Replay,
+            EvalStatus::Failed,
+            Reason::new("status-more-regressed")
+                .count("regressed", i.regressed)
+                .count("improved", i.improved),
+        );
+    }
+    (
+        EvalMode::Replay,
+        EvalStatus::Passed,
+        Reason::new("status-passed")
+            .delta("delta", i.score_delta.unwrap_or(0.0))
+            .count("regressed", i.regressed)
+            .count("improved", i.improved),
+    )
+}
+
+/// The one-sentence summary of an eval as a record; `summary` is its English.
+pub fn summary_reason(
+    mode: EvalMode,
+    status: EvalStatus,
+    stats: &ReplayStats,
+    epsilon: f64,
+    confidence: Confidence,
+) -> Reason {
+    match (mode, status) {
+        (EvalMode::Heuristic, EvalStatus::SkippedProviderUnavailable) => {
+            return Reason::new("summary-provider-unavailable");
+        }
+        (EvalMode::Heuristic, _) => return Reason::new("summary-replay-off"),
+        (_, EvalStatus::ReplayError) => return Reason::new("summary-replay-failed"),
+        _ => {}
+    }
+    let id = match stats.score_delta {
+        Some(d) if d > epsilon => "summary-better",
+        Some(d) if d < -epsilon => "summary-worse",
+        Some(_) => "summary-same",
+        None => "summary-incomparable",
+    };
+    let average = |v: Option<f64>| match v {
+        Some(v) => ReasonArg::finite(v, ReasonArg::Decimal),
+        None => ReasonArg::Text("—".into()),
+    };
+    Reason::new(id)
+        .arg("candidate", average(stats.candidate_average))
+        .arg("baseline", average(stats.baseline_average))
+        .count("cases", stats.cases_completed)
+        .count("improved", stats.improved)
+        .count("regressed", stats.regressed)
+        .count("unchanged", stats.unchanged)
+        .nested(
+            "confidence",
+            skillgate_core::confidence::level_reason(confidence),
+        )
+}
+
 fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
@@ -893,5 +1170,181 @@ impl EvalReport {
             }
         }
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replay(i: StatusInput) -> (EvalMode, EvalStatus, Reason) {
+        decide_status(&StatusInput { epsilon: 0.05, ..i })
+    }
+
+    fn assert_catalogued(r: &Reason) {
+        for id in r.ids() {
+            assert!(english_template(id).is_some(), "{id} not in the catalogue");
+        }
+    }
+
+    #[test]
+    fn partial_reason_lists_every_cause_in_the_stored_english() {
+        let (mode, status, r) = replay(StatusInput {
+            budget_exhausted: true,
+            token_budget: 1000,
+            unavailable: Some("HTTP 503"),
+            finished: 8,
+            planned: 12,
+            not_run: 4,
+            cases: 2,
+            cases_completed: 1,
+            ..Default::default()
+        });
+        assert_eq!((mode, status), (EvalMode::Replay, EvalStatus::Partial));
+        assert_eq!(r.id, "status-partial");
+        assert_eq!(
+            r.english(),
+            "the token budget of 1000 was spent, the provider stopped answering (HTTP 503), \
+             4 of 12 trials did not run, 1 of 2 cases have no finished trial in an arm; \
+             finished trials are kept"
+        );
+        assert_catalogued(&r);
+    }
+
+    #[test]
+    fn kill_switch_blocker_is_a_catalogued_cause() {
+        let kill = Reason::new("cause-kill-switch").english();
+        let failing = vec![
+            Reason::new("cause-safety-failed"),
+            Reason::new("cause-lint-errors"),
+        ];
+        let (mode, status, r) = replay(StatusInput {
+            blocker: Some((&kill, false)),
+            static_failures: failing,
+            ..Default::default()
+        });
+        assert_eq!((mode, status), (EvalMode::Heuristic, EvalStatus::Failed));
+        assert_eq!(
+            r.ids(),
+            vec![
+                "status-heuristic-failed",
+                "cause-kill-switch",
+                "cause-safety-failed",
+                "cause-lint-errors"
+            ]
+        );
+        assert_eq!(
+            r.english(),
+            format!(
+                "{kill}; static checks only, and the SafetyReport failed and the draft has lint errors"
+            )
+        );
+    }
+
+    #[test]
+    fn provider_error_blocker_stays_text() {
+        let (_, status, r) = replay(StatusInput {
+            blocker: Some(("the provider x does not answer: timeout", true)),
+            ..Default::default()
+        });
+        assert_eq!(status, EvalStatus::SkippedProviderUnavailable);
+        assert_eq!(
+            r.args["cause"],
+            ReasonArg::Text("the provider x does not answer: timeout".into())
+        );
+        assert_eq!(
+            r.english(),
+            "replay was skipped: the provider x does not answer: timeout; only static checks ran"
+        );
+    }
+
+    #[test]
+    fn passed_and_failed_replays_keep_their_numbers() {
+        let done = StatusInput {
+            finished: 12,
+            planned: 12,
+            cases: 2,
+            cases_completed: 2,
+            ..Default::default()
+        };
+        let (_, status, r) = replay(StatusInput {
+            score_delta: Some(0.1),
+            improved: 1,
+            ..done.clone()
+        });
+        assert_eq!(status, EvalStatus::Passed);
+        assert_eq!(
+            r.english(),
+            "the candidate is not worse on average (delta +0.10 ≥ −ε) and regressed 0 cases while improving 1"
+        );
+        let (_, status, r) = replay(StatusInput {
+            score_delta: Some(-0.2),
+            regressed: 2,
+            ..done.clone()
+        });
+        assert_eq!(status, EvalStatus::Failed);
+        assert_eq!(
+            r.english(),
+            "the candidate scores 0.20 lower than the baseline on average (more than ε = 0.05)"
+        );
+        assert_eq!(r.args["drop"], ReasonArg::Decimal(0.2));
+        let (_, status, r) = replay(StatusInput {
+            regressed: 2,
+            improved: 1,
+            ..done
+        });
+        assert_eq!(status, EvalStatus::Failed);
+        assert_eq!(r.id, "status-more-regressed");
+    }
+
+    #[test]
+    fn summary_names_the_comparison_and_confidence_level() {
+        let mut stats = replay_stats(&[], Vec::new(), 1, 0.05, 7, true, true);
+        stats.score_delta = Some(0.3);
+        stats.candidate_average = Some(0.9);
+        stats.baseline_average = Some(0.6);
+        stats.cases_completed = 3;
+        stats.improved = 2;
+        stats.unchanged = 1;
+        let r = summary_reason(
+            EvalMode::Replay,
+            EvalStatus::Passed,
+            &stats,
+            0.05,
+            Confidence::Medium,
+        );
+        assert_eq!(r.ids(), vec!["summary-better", "level-medium"]);
+        assert_eq!(
+            r.english(),
+            "The candidate does better than the baseline: average score 0.90 vs 0.60 over 3 cases \
+             (2 improved, 0 regressed, 1 unchanged); confidence medium."
+        );
+        stats.score_delta = None;
+        stats.candidate_average = None;
+        let r = summary_reason(
+            EvalMode::Replay,
+            EvalStatus::Partial,
+            &stats,
+            0.05,
+            Confidence::Low,
+        );
+        assert!(r.english().starts_with(
+            "The candidate could not be compared with the baseline: average score — vs 0.60"
+        ));
+    }
+
+    #[test]
+    fn heuristic_summary_translates_check_words_but_keeps_unknown_ones() {
+        let r = heuristic_summary_reason(2, Some("passed"), None, 3, 4, Some(0.75));
+        assert_eq!(
+            r.english(),
+            "lint errors 2, safety passed, preservation n/a (new skill); the draft's description \
+             shares a keyword with 3 of 4 selected cases (75%)"
+        );
+        assert_catalogued(&r);
+        let r = heuristic_summary_reason(0, None, Some("weird"), 0, 0, None);
+        assert_eq!(r.args["preservation"], ReasonArg::Text("weird".into()));
+        assert!(r.english().ends_with("with 0 of 0 selected cases"));
+        assert!(r.english().contains("safety missing"));
     }
 }
