@@ -7,6 +7,7 @@ use crate::text::{
 };
 use serde::{Deserialize, Serialize};
 use skillgate_core::ReportStatus;
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -317,7 +318,7 @@ fn fuzzy_candidates(
     for &ri in &by_rarity {
         let (_, ca, occ) = runs[ri];
         let finding = counted < prefix_len;
-        if !finding && occ.len() > 8 * scratch.touched.len() {
+        if !finding && occ.len() > 2 * scratch.touched.len() {
             break;
         }
         for unit in occ.chunk_by(|a, b| a == b) {
@@ -387,60 +388,99 @@ fn fuzzy_candidates(
     passing.into_iter().map(|(_, k)| k).collect()
 }
 
+/// Title and content of a section.
+fn text_of(doc: &SkillDocument, idx: usize) -> Option<(&str, &str)> {
+    doc.sections
+        .get(idx)
+        .map(|s| (s.title.as_str(), s.content.as_str()))
+}
+
+/// One document's sections as tokens, each tokenized on first use (most sections of a
+/// revision are compared with an identical text, which needs no tokens).
 struct Side<'a> {
     doc: &'a SkillDocument,
-    own_tokens: Vec<Vec<u64>>,
-    title_tokens: Vec<Vec<u64>>,
+    own_tokens: Vec<OnceCell<Vec<u64>>>,
+    title_tokens: Vec<OnceCell<Vec<u64>>>,
     norm_titles: Vec<String>,
+    /// The other document and, per section here, its section with the same content text
+    /// (whose tokens are then copied instead of computed again).
+    other: Option<(&'a Side<'a>, Vec<Option<usize>>)>,
 }
 
 impl<'a> Side<'a> {
-    /// Tokenizes every section; a section whose content or title is the same text as one of
-    /// `other`'s copies that section's tokens instead.
-    fn new(doc: &'a SkillDocument, other: Option<&Side<'_>>) -> Side<'a> {
-        let mut by_content: HashMap<&str, usize, IdHash> = HashMap::default();
-        let mut by_title: HashMap<&str, usize, IdHash> = HashMap::default();
-        if let Some(o) = other {
+    fn new(doc: &'a SkillDocument, other: Option<&'a Side<'a>>) -> Side<'a> {
+        let other = other.map(|o| {
+            let mut by_content: HashMap<&str, usize, IdHash> = HashMap::default();
             for (i, sec) in o.doc.sections.iter().enumerate() {
                 by_content.entry(sec.content.as_str()).or_insert(i);
-                by_title.entry(sec.title.as_str()).or_insert(i);
             }
-        }
-        let reuse =
-            |map: &HashMap<&str, usize, IdHash>, text: &str, from: Option<&Vec<Vec<u64>>>| {
-                map.get(text)
-                    .and_then(|&i| from.and_then(|v| v.get(i)))
-                    .cloned()
-                    .unwrap_or_else(|| tokens(text))
-            };
-        let other_own = other.map(|o| &o.own_tokens);
-        let other_titles = other.map(|o| &o.title_tokens);
+            let same: Vec<Option<usize>> = doc
+                .sections
+                .iter()
+                .map(|s| by_content.get(s.content.as_str()).copied())
+                .collect();
+            (o, same)
+        });
         Side {
             doc,
-            own_tokens: doc
-                .sections
-                .iter()
-                .map(|s| reuse(&by_content, &s.content, other_own))
-                .collect(),
-            title_tokens: doc
-                .sections
-                .iter()
-                .map(|s| reuse(&by_title, &s.title, other_titles))
-                .collect(),
+            own_tokens: doc.sections.iter().map(|_| OnceCell::new()).collect(),
+            title_tokens: doc.sections.iter().map(|_| OnceCell::new()).collect(),
             norm_titles: doc.sections.iter().map(|s| normalize(&s.title)).collect(),
+            other,
         }
+    }
+
+    /// Tokens of a section's own content.
+    fn own(&self, idx: usize) -> &[u64] {
+        let Some(cell) = self.own_tokens.get(idx) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
+            if let Some((o, same)) = &self.other
+                && let Some(Some(j)) = same.get(idx)
+            {
+                return o.own(*j).to_vec();
+            }
+            self.doc
+                .sections
+                .get(idx)
+                .map(|s| tokens(&s.content))
+                .unwrap_or_default()
+        })
+    }
+
+    /// Tokens of a section's title.
+    fn title(&self, idx: usize) -> &[u64] {
+        let Some(cell) = self.title_tokens.get(idx) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
+            self.doc
+                .sections
+                .get(idx)
+                .map(|s| tokens(&s.title))
+                .unwrap_or_default()
+        })
     }
 
     /// Tokens of a section with its subsections (their titles included).
     fn full_tokens(&self, idx: usize) -> Vec<u64> {
-        let mut out = self.own_tokens.get(idx).cloned().unwrap_or_default();
+        let mut out = self.own(idx).to_vec();
         for i in self.doc.descendants(idx) {
-            if let (Some(t), Some(o)) = (self.title_tokens.get(i), self.own_tokens.get(i)) {
-                out.extend_from_slice(t);
-                out.extend_from_slice(o);
-            }
+            out.extend_from_slice(self.title(i));
+            out.extend_from_slice(self.own(i));
         }
         out
+    }
+
+    /// Whether section `idx` here and `odx` of `other`, subsections included, are the same
+    /// text (then their full tokens are equal, and their similarity is 1).
+    fn same_full_text(&self, idx: usize, other: &Side<'_>, odx: usize) -> bool {
+        let (a, b) = (self.doc.descendants(idx), other.doc.descendants(odx));
+        a.len() == b.len()
+            && text_of(self.doc, idx).map(|c| c.1) == text_of(other.doc, odx).map(|c| c.1)
+            && a.zip(b)
+                .all(|(i, j)| text_of(self.doc, i) == text_of(other.doc, j))
     }
 
     fn path(&self, idx: usize) -> String {
@@ -495,9 +535,14 @@ pub fn compare(
     let pub_side = Side::new(published, Some(&draft_side));
     let (important_by, important) = important_sections(published);
 
-    let draft_full: Vec<Vec<u64>> = (0..draft.sections.len())
-        .map(|i| draft_side.full_tokens(i))
-        .collect();
+    let draft_full: Vec<OnceCell<Vec<u64>>> =
+        draft.sections.iter().map(|_| OnceCell::new()).collect();
+    let draft_full_of = |di: usize| -> &[u64] {
+        draft_full
+            .get(di)
+            .map(|c| c.get_or_init(|| draft_side.full_tokens(di)).as_slice())
+            .unwrap_or(&[])
+    };
 
     // Instruction lookup structures of the draft: every unit, the units of each section
     // (a contiguous range), exact normalized texts, and an inverted index token → units.
@@ -544,7 +589,8 @@ pub fn compare(
         let Some(psec) = published.sections.get(pi) else {
             continue;
         };
-        let p_tokens = pub_side.full_tokens(pi);
+        let p_full: OnceCell<Vec<u64>> = OnceCell::new();
+        let p_tokens = || p_full.get_or_init(|| pub_side.full_tokens(pi)).as_slice();
         let p_title = pub_side.norm_titles.get(pi).cloned().unwrap_or_default();
 
         // Best match: same title first, content search when the title is gone or gutted.
@@ -559,7 +605,11 @@ pub fn compare(
                 .get(di)
                 .is_some_and(|d| d.level > 0 || psec.level == 0)
             {
-                let sim = similarity(&p_tokens, &draft_full[di], cfg.max_diff_tokens);
+                let sim = if pub_side.same_full_text(pi, &draft_side, di) {
+                    1.0
+                } else {
+                    similarity(p_tokens(), draft_full_of(di), cfg.max_diff_tokens)
+                };
                 let score = sim + 0.25;
                 if best.is_none_or(|b| score > b.2) {
                     best = Some((di, sim, score));
@@ -568,7 +618,7 @@ pub fn compare(
         }
         if best.is_none_or(|b| b.1 < cfg.rename_similarity) {
             let mut p_sorted: Option<Vec<u64>> = None;
-            for (di, dt) in draft_full.iter().enumerate() {
+            for di in 0..draft.sections.len() {
                 if title_is_published.get(di).copied().unwrap_or(false)
                     && draft_side
                         .norm_titles
@@ -577,13 +627,14 @@ pub fn compare(
                 {
                     continue;
                 }
-                if similarity_upper_bound(p_tokens.len(), dt.len()) < cfg.rename_similarity {
+                let dt = draft_full_of(di);
+                if similarity_upper_bound(p_tokens().len(), dt.len()) < cfg.rename_similarity {
                     continue;
                 }
                 // Shared tokens bound the diff's matches: skip a section that cannot reach
                 // the threshold or beat the best so far (the loop keeps only sim > best).
                 let ps = p_sorted.get_or_insert_with(|| {
-                    let mut v = p_tokens.clone();
+                    let mut v = p_tokens().to_vec();
                     v.sort_unstable();
                     v
                 });
@@ -591,7 +642,7 @@ pub fn compare(
                     continue;
                 };
                 let ds = ds.get_or_insert_with(|| {
-                    let mut v = dt.clone();
+                    let mut v = dt.to_vec();
                     v.sort_unstable();
                     v
                 });
@@ -599,7 +650,7 @@ pub fn compare(
                 if bound < cfg.rename_similarity || best.is_some_and(|b| bound <= b.2) {
                     continue;
                 }
-                let sim = similarity(&p_tokens, dt, cfg.max_diff_tokens);
+                let sim = similarity(p_tokens(), dt, cfg.max_diff_tokens);
                 if sim >= cfg.rename_similarity && best.is_none_or(|b| sim > b.2) {
                     best = Some((di, sim, sim));
                 }
@@ -627,19 +678,8 @@ pub fn compare(
                 (None, None) => false,
                 (Some(a), Some(b)) => {
                     pub_side.norm_titles.get(a) != draft_side.norm_titles.get(b)
-                        && similarity(
-                            pub_side
-                                .own_tokens
-                                .get(a)
-                                .map(|v| v.as_slice())
-                                .unwrap_or(&[]),
-                            draft_side
-                                .own_tokens
-                                .get(b)
-                                .map(|v| v.as_slice())
-                                .unwrap_or(&[]),
-                            cfg.max_diff_tokens,
-                        ) < cfg.rename_similarity
+                        && similarity(pub_side.own(a), draft_side.own(b), cfg.max_diff_tokens)
+                            < cfg.rename_similarity
                 }
                 _ => true,
             };

@@ -53,6 +53,23 @@ pub fn split_sentences(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        // Only `.`, `!`, `?` can end a sentence: jump between them.
+        for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+            if i < start {
+                continue;
+            }
+            if bytes
+                .get(i + 1)
+                .is_none_or(|&n| char::from(n).is_whitespace())
+            {
+                push_trimmed(text, start, i + 1, &mut out);
+                start = i + 1;
+            }
+        }
+        push_trimmed(text, start, text.len(), &mut out);
+        return out;
+    }
     let mut i = 0;
     // Byte scan: the ASCII marks and the lead bytes of `。` (E3 80 82), `！` (EF BC 81) and
     // `？` (EF BC 9F) never occur inside another character's UTF-8 encoding.
