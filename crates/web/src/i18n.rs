@@ -136,19 +136,39 @@ impl Tr {
 
     /// A message with arguments (CLDR plurals apply to numbers).
     pub fn args(&self, id: &str, args: &[(&'static str, Arg)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue> = args
-            .iter()
-            .map(|(k, v)| {
-                let value = match v {
-                    Arg::Num(n) => FluentValue::from(*n),
-                    Arg::Text(s) => FluentValue::from(s.clone()),
-                };
-                (Cow::Borrowed(*k), value)
-            })
-            .collect();
+        self.format(
+            id,
+            args.iter()
+                .map(|(k, v)| (Cow::Borrowed(*k), fluent_value(v))),
+        )
+    }
+
+    /// Like [`Tr::args`], with argument names known only at run time (e.g.
+    /// the names inside a stored reason record).
+    pub fn args_named(&self, id: &str, args: &[(String, Arg)]) -> String {
+        self.format(
+            id,
+            args.iter()
+                .map(|(k, v)| (Cow::Owned(k.clone()), fluent_value(v))),
+        )
+    }
+
+    fn format<'a>(
+        &self,
+        id: &str,
+        args: impl Iterator<Item = (Cow<'static, str>, FluentValue<'a>)>,
+    ) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args.collect();
         LOCALES
             .try_lookup_with_args(langid(self.locale), id, &map)
             .unwrap_or_else(|| id.to_string())
+    }
+}
+
+fn fluent_value(v: &Arg) -> FluentValue<'static> {
+    match v {
+        Arg::Num(n) => FluentValue::from(*n),
+        Arg::Text(s) => FluentValue::from(s.clone()),
     }
 }
 

@@ -26,7 +26,7 @@ pub mod view;
 
 pub use auth::{Identity, Role, generate_token, hash_token};
 pub use error::{ApiError, ServeError};
-pub use pages::{CaseSort, render_report_page};
+pub use pages::{CaseSort, localized_reason, render_report_page};
 
 use axum::Router;
 use axum::http::{HeaderValue, header};

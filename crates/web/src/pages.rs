@@ -21,7 +21,10 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use serde_json::Value;
 use skillgate_core::Locale;
+use skillgate_core::reason::{Reason, ReasonArg};
 use skillgate_store::{NewReview, ReviewDecision, Severity, StoreError};
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 const CSS: &str = include_str!("../assets/app.css");
 const HTMX: &str = include_str!("../assets/htmx.min.js");
@@ -998,7 +1001,8 @@ struct ReportTpl<'a> {
     confidence: String,
     confidence_label: &'static str,
     confidence_rule: String,
-    confidence_reasons: Vec<String>,
+    /// Each reason in the viewer's language, and whether it is (else the stored English).
+    confidence_reasons: Vec<(String, bool)>,
     meta: Vec<(&'static str, String)>,
     cases: Vec<CaseRowView>,
     cases_title: String,
@@ -1006,8 +1010,81 @@ struct ReportTpl<'a> {
     descending: bool,
     has_preservation: bool,
     engine_summary: String,
+    /// `lang` of `engine_summary`: the page's, or `en` when a part is the stored English.
+    engine_summary_lang: &'static str,
     heuristic_summary: String,
+    heuristic_summary_lang: &'static str,
     weak: Vec<String>,
+}
+
+/// Message ids of the reason messages (`reason-<id>`), from the English file;
+/// the locale test keeps the other locales' key sets equal to it.
+fn reason_messages() -> &'static HashSet<&'static str> {
+    static IDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        crate::i18n::message_ids(crate::i18n::EN_FTL)
+            .into_iter()
+            .filter(|id| id.starts_with("reason-"))
+            .collect()
+    })
+}
+
+/// A reason record in the viewer's language with the Fluent message
+/// `reason-<id>`: counts as numbers (CLDR plurals), shares as percentages,
+/// nested reasons rendered the same way. `None` when the record or a nested
+/// one has an id without a message (a newer engine), so the caller shows the
+/// stored English sentence instead.
+pub fn localized_reason(tr: &Tr, r: &Reason) -> Option<String> {
+    let id = format!("reason-{}", r.id);
+    if !reason_messages().contains(id.as_str()) {
+        return None;
+    }
+    let join = |rs: &[Reason], sep: &str| -> Option<String> {
+        let parts = rs
+            .iter()
+            .map(|r| localized_reason(tr, r))
+            .collect::<Option<Vec<_>>>()?;
+        Some(parts.join(tr.t(sep)))
+    };
+    let mut args = Vec::with_capacity(r.args.len());
+    for (name, arg) in &r.args {
+        let value = match arg {
+            ReasonArg::Count(n) => Arg::Num(*n as f64),
+            ReasonArg::Number(x) => Arg::Num(*x),
+            ReasonArg::Share(x) => Arg::Text(fmt_share(Some(*x))),
+            ReasonArg::Decimal(x) => Arg::Text(fmt_score(Some(*x))),
+            ReasonArg::Delta(x) => Arg::Text(fmt_delta(Some(*x))),
+            ReasonArg::Text(t) => Arg::Text(t.clone()),
+            ReasonArg::Reason(nested) => Arg::Text(localized_reason(tr, nested)?),
+            ReasonArg::List(rs) => Arg::Text(join(rs, "reason-list-separator")?),
+            ReasonArg::All(rs) => Arg::Text(join(rs, "reason-and-separator")?),
+        };
+        args.push((name.clone(), value));
+    }
+    Some(tr.args_named(&id, &args))
+}
+
+/// A sentence in the viewer's language from its record, else the stored
+/// English; with whether it was localized. `None` when there is neither.
+fn localized_or(tr: &Tr, record: Option<&Reason>, english: Option<&str>) -> Option<(String, bool)> {
+    match record.and_then(|r| localized_reason(tr, r)) {
+        Some(text) => Some((text, true)),
+        None => english.map(|e| (e.to_string(), false)),
+    }
+}
+
+/// Localized reasons when there is one record per English sentence (each
+/// record that cannot be rendered falls back to its own sentence); else the
+/// English sentences as stored.
+fn localized_list(tr: &Tr, records: &[Reason], english: &[String]) -> Vec<(String, bool)> {
+    if records.len() != english.len() {
+        return english.iter().map(|e| (e.clone(), false)).collect();
+    }
+    records
+        .iter()
+        .zip(english)
+        .map(|(r, e)| localized_or(tr, Some(r), Some(e)).unwrap_or_else(|| (e.clone(), false)))
+        .collect()
 }
 
 fn verdict_sentence(tr: &Tr, status: &str) -> &'static str {
@@ -1156,11 +1233,33 @@ fn report_tpl<'a>(
             weak.push(tr.args(key, &[("count", n.into())]));
         }
     }
-    let engine_summary = [v.summary.clone(), v.status_reason.clone()]
+    let summary = localized_or(tr, v.summary_detail.as_ref(), v.summary.as_deref());
+    let status_reason = localized_or(
+        tr,
+        v.status_reason_detail.as_ref(),
+        v.status_reason.as_deref(),
+    );
+    let engine_summary_lang = if [&summary, &status_reason]
         .into_iter()
         .flatten()
+        .all(|(_, localized)| *localized)
+    {
+        tr.locale().tag()
+    } else {
+        "en"
+    };
+    let engine_summary = [summary, status_reason]
+        .into_iter()
+        .flatten()
+        .map(|(text, _)| text)
         .collect::<Vec<_>>()
         .join(" — ");
+    let heuristic_summary = localized_or(
+        tr,
+        v.heuristic_summary_detail.as_ref(),
+        v.heuristic_summary.as_deref(),
+    );
+    let confidence_reasons = localized_list(tr, &v.confidence_details, &v.confidence_reasons);
     let cases = v
         .cases
         .iter()
@@ -1200,7 +1299,7 @@ fn report_tpl<'a>(
         confidence_label: confidence_label(tr, &confidence),
         confidence,
         confidence_rule: v.confidence_rule.clone().unwrap_or_default(),
-        confidence_reasons: v.confidence_reasons.clone(),
+        confidence_reasons,
         meta,
         cases,
         cases_title,
@@ -1208,7 +1307,12 @@ fn report_tpl<'a>(
         descending: sort.descending,
         has_preservation: v.has_preservation,
         engine_summary,
-        heuristic_summary: v.heuristic_summary.clone().unwrap_or_default(),
+        engine_summary_lang,
+        heuristic_summary_lang: match &heuristic_summary {
+            Some((_, false)) => "en",
+            _ => tr.locale().tag(),
+        },
+        heuristic_summary: heuristic_summary.map(|(t, _)| t).unwrap_or_default(),
         weak,
         status: v.status,
     }

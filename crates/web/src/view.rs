@@ -6,7 +6,9 @@
 //! or newer eval engine still renders. Each reader accepts the field names of
 //! SPEC §5 and a few common spellings.
 
+use serde::Deserialize;
 use serde_json::Value;
+use skillgate_core::reason::Reason;
 
 /// First present value among `keys` (top level of `v`).
 fn field<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
@@ -75,6 +77,17 @@ pub fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
 
+/// A reason record, `None` when absent or not a record (the page then shows
+/// the stored English sentence).
+fn reason(v: Option<&Value>) -> Option<Reason> {
+    v.and_then(|v| Reason::deserialize(v).ok())
+}
+
+/// A list of reason records, `None` when absent or any entry is not a record.
+fn reason_list(v: Option<&Value>) -> Option<Vec<Reason>> {
+    v.and_then(|v| Vec::<Reason>::deserialize(v).ok())
+}
+
 /// The summary of an EvalReport.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportView {
@@ -108,6 +121,9 @@ pub struct ReportView {
     pub confidence_rule: Option<String>,
     /// Every confidence rule that fired, in words.
     pub confidence_reasons: Vec<String>,
+    /// The same reasons as locale-free records (`confidence_details`; empty in
+    /// older reports, or when a record does not parse).
+    pub confidence_details: Vec<Reason>,
     /// Provider kind.
     pub provider: Option<String>,
     /// Model.
@@ -128,6 +144,12 @@ pub struct ReportView {
     pub status_reason: Option<String>,
     /// The heuristic checks' summary (heuristic mode).
     pub heuristic_summary: Option<String>,
+    /// `summary` as a reason record (`summary_detail`), when the report has one.
+    pub summary_detail: Option<Reason>,
+    /// `status_reason` as a reason record (`status_reason_detail`), when the report has one.
+    pub status_reason_detail: Option<Reason>,
+    /// `heuristic_summary` as a reason record, when the report has one.
+    pub heuristic_summary_detail: Option<Reason>,
     /// Share of trials that loaded the skill: (baseline, candidate).
     pub trigger_rates: Option<(Option<f64>, Option<f64>)>,
     /// Trials: (finished, errored, not run).
@@ -196,6 +218,11 @@ impl ReportView {
         } else if let Some(c @ Value::Object(_)) = extra {
             reasons.extend(strings(c, &["reasons"]));
         }
+        let confidence_details = report
+            .get("confidence")
+            .and_then(|c| reason_list(c.get("details")))
+            .or_else(|| reason_list(report.get("confidence_details")))
+            .unwrap_or_default();
         let confidence_rule = confidence_rule
             .or_else(|| text(report, &["confidence_rule"]))
             .or_else(|| extra.and_then(|e| text(e, &["rule"])));
@@ -256,6 +283,12 @@ impl ReportView {
             summary: text(report, &["summary"]),
             status_reason: text(report, &["status_reason"]),
             heuristic_summary: report.get("heuristic").and_then(|h| text(h, &["summary"])),
+            summary_detail: reason(report.get("summary_detail")),
+            status_reason_detail: reason(report.get("status_reason_detail")),
+            heuristic_summary_detail: report
+                .get("heuristic")
+                .and_then(|h| reason(h.get("summary_detail"))),
+            confidence_details,
             non_discriminating: report
                 .get("grader_analysis")
                 .and_then(|g| count(g, &["non_discriminating"]))

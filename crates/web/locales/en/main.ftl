@@ -404,3 +404,78 @@ error-regression-run-missing = Not closed: the regression case for skill { $skil
 error-regression-run-unknown = Not closed: run { $run } does not exist. Give the id of an imported run (skillgate runs import).
 error-regression-skill-unknown = Not closed: skill { $skill } has no published version and no draft. Check the name.
 notice-kill-switch-still-off = Replay or publishing is still off: closing an incident does not turn them back on. Turn them on under Incidents & kill switch once it is safe.
+
+# Reasons the eval engine gives, one message per id of skillgate_core::reason::CATALOGUE
+# (the report page renders the report's reason records with these; see docs/web.md).
+reason-list-separator = {", "}
+reason-and-separator = {" and "}
+reason-confidence-heuristic-mode = heuristic mode: no case was replayed, only static checks ran (lint, safety, preservation, description match), so confidence is always low
+reason-confidence-invalid-execution-coverage = execution coverage is { $value }, not a number; the report is malformed
+reason-confidence-invalid-blocked-coverage = blocked coverage is { $value }, not a number; the report is malformed
+reason-confidence-invalid-interval-width = delta interval width is { $value }, not a number; the report is malformed
+reason-confidence-few-cases = { $completed ->
+    [one] only one case completed; fewer than { $min } is too few to compare the arms
+   *[other] only { $completed } cases completed; fewer than { $min } is too few to compare the arms
+}
+reason-confidence-low-execution-coverage = execution coverage is { $coverage }, below { $min }: most tool results were simulated or blocked
+reason-confidence-high-blocked-coverage = blocked coverage is { $coverage }, above { $max }: the agent was refused too many tool calls
+reason-confidence-many-errored-trials = { $errored } of { $total } trials errored ({ $rate }), more than { $max }
+reason-confidence-no-interval = no delta interval could be computed (no case completed in both arms)
+reason-confidence-wide-interval = the bootstrap interval of the score delta is { $width } wide, wider than { $max }: the data cannot tell whether the draft helps or hurts
+reason-confidence-unmet-cases = { $completed ->
+    [one] one case completed; high confidence needs at least { $min }
+   *[other] { $completed } cases completed; high confidence needs at least { $min }
+}
+reason-confidence-unmet-execution-coverage = execution coverage is { $coverage }; high confidence needs at least { $min }
+reason-confidence-unmet-blocked-calls = { $blocked ->
+    [one] one tool call was blocked; high confidence needs none
+   *[other] { $blocked } tool calls were blocked; high confidence needs none
+}
+reason-confidence-unmet-interval = the delta interval is { $width } wide; high confidence needs at most { $max }
+reason-confidence-all-criteria = { $completed } cases completed, execution coverage { $coverage }, no blocked call, delta interval { $width } wide
+reason-level-high = high
+reason-level-medium = medium
+reason-level-low = low
+reason-status-replay-skipped = replay was skipped: { $cause }; only static checks ran
+reason-status-heuristic-failed = { $cause }; static checks only, and { $failures }
+reason-status-heuristic-passed = { $cause }; static checks only, and they passed — no replay evidence
+reason-status-tripwire = the replay was not side-effect free: { $detail }
+reason-status-provider-lost = the provider stopped answering before any trial finished: { $error }; only static checks count
+reason-status-all-errored = { $errored ->
+    [one] the only trial errored; see the case reports for the error
+   *[other] all { $errored } trials errored; see the case reports for the errors
+}
+reason-status-no-cases = no replay case was selected: no accepted run of the tenant matches the skill; import runs or pin cases with `skillgate cases add`
+reason-status-partial = { $causes }; finished trials are kept
+reason-status-static-failed = { $failures }
+reason-status-mean-regressed = the candidate scores { $drop } lower than the baseline on average (more than ε = { $epsilon })
+reason-status-more-regressed = { $regressed ->
+    [one] the candidate regressed one case and improved only { $improved }
+   *[other] the candidate regressed { $regressed } cases and improved only { $improved }
+}
+reason-status-passed = { $regressed ->
+    [one] the candidate is not worse on average (delta { $delta } ≥ −ε) and regressed one case while improving { $improved }
+   *[other] the candidate is not worse on average (delta { $delta } ≥ −ε) and regressed { $regressed } cases while improving { $improved }
+}
+reason-cause-kill-switch = replay is turned off by the kill switch (`skillgate replay enable` turns it back on)
+reason-cause-no-provider = no provider is configured: set [provider] in skillgate.toml or SKILLGATE_BASE_URL and SKILLGATE_MODEL
+reason-cause-budget-spent = the token budget of { $budget } was spent
+reason-cause-provider-stopped = the provider stopped answering ({ $error })
+reason-cause-trials-not-run = { $not_run } of { $planned } trials did not run
+reason-cause-cases-incomplete = { $missing } of { $cases } cases have no finished trial in an arm
+reason-cause-safety-failed = the SafetyReport failed
+reason-cause-preservation-failed = the PreservationReport failed
+reason-cause-lint-errors = the draft has lint errors
+reason-summary-provider-unavailable = No replay ran because the provider is unavailable; this report holds static checks only and its confidence is low. A reviewer may approve only with a written rationale.
+reason-summary-replay-off = No replay ran (replay is turned off); this report holds static checks only, so its confidence is low whatever they say.
+reason-summary-replay-failed = The replay failed, so there is no evidence about the draft yet.
+reason-summary-better = The candidate does better than the baseline: average score { $candidate } vs { $baseline } over { $cases } cases ({ $improved } improved, { $regressed } regressed, { $unchanged } unchanged); confidence { $confidence }.
+reason-summary-worse = The candidate does worse than the baseline: average score { $candidate } vs { $baseline } over { $cases } cases ({ $improved } improved, { $regressed } regressed, { $unchanged } unchanged); confidence { $confidence }.
+reason-summary-same = The candidate does about as well as the baseline: average score { $candidate } vs { $baseline } over { $cases } cases ({ $improved } improved, { $regressed } regressed, { $unchanged } unchanged); confidence { $confidence }.
+reason-summary-incomparable = The candidate could not be compared with the baseline: average score { $candidate } vs { $baseline } over { $cases } cases ({ $improved } improved, { $regressed } regressed, { $unchanged } unchanged); confidence { $confidence }.
+reason-heuristic-summary = lint errors { $lint_errors }, safety { $safety }, preservation { $preservation }; the draft's description shares a keyword with { $matching } of { $cases } selected cases ({ $share })
+reason-heuristic-summary-no-cases = lint errors { $lint_errors }, safety { $safety }, preservation { $preservation }; the draft's description shares a keyword with { $matching } of { $cases } selected cases
+reason-check-passed = passed
+reason-check-failed = failed
+reason-check-missing = missing
+reason-check-new-skill = n/a (new skill)
