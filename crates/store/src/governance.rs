@@ -1216,11 +1216,13 @@ impl Store {
         };
         audit_on(&mut tx, &actor, action, &draft.id, &detail).await?;
         tx.commit().await?;
-        Ok(PublishOutcome {
+        let outcome = PublishOutcome {
             decision,
             verdict,
             version,
-        })
+        };
+        log_publish(&outcome, &draft.skill_name, &actor);
+        Ok(outcome)
     }
 
     /// Every publish attempt of a draft, oldest first.
@@ -1620,5 +1622,33 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(eval_id)
+    }
+}
+
+/// Logs a publish attempt (`docs/logging.md`): one `gate.rule_failed` event per
+/// failing rule, then `gate.published` or `gate.publish_refused`. Lives here so
+/// every caller (CLI, web form, HTTP API) logs the same events.
+fn log_publish(outcome: &PublishOutcome, skill: &str, actor: &str) {
+    let v = &outcome.verdict;
+    let draft_id = outcome.decision.draft_id.as_str();
+    let phase = v.phase.to_string();
+    for f in &v.failures {
+        tracing::warn!(target: "skillgate::gate", event = "gate.rule_failed", draft_id = %draft_id,
+            skill = %skill, actor = %actor, phase = %phase, rule = %f.rule, enforced = f.enforced,
+            meaning = %f.meaning, fix = %f.fix, "gate rule failed");
+    }
+    let rules: Vec<&str> = v.failures.iter().map(|f| f.rule.as_str()).collect();
+    match &outcome.version {
+        Some(version) => tracing::info!(target: "skillgate::gate", event = "gate.published",
+            draft_id = %draft_id, skill = %skill, actor = %actor, phase = %phase,
+            version = version.version, decision_id = %outcome.decision.id,
+            recorded_failures = %rules.join(","), "draft published"),
+        None => {
+            let blocking: Vec<&str> = v.blocking().map(|f| f.rule.as_str()).collect();
+            tracing::warn!(target: "skillgate::gate", event = "gate.publish_refused",
+                draft_id = %draft_id, skill = %skill, actor = %actor, phase = %phase,
+                rules = %blocking.join(","), decision_id = %outcome.decision.id,
+                "publish refused by the gate")
+        }
     }
 }

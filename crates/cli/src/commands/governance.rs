@@ -313,15 +313,6 @@ pub async fn publish(ctx: &Ctx, args: PublishArgs) -> Result<Outcome> {
     let outcome = store
         .publish_draft(&args.draft_id, &ctx.config.gate.gate_config(), &actor)
         .await?;
-    let skill = match &outcome.version {
-        Some(v) => v.skill_name.clone(),
-        None => store
-            .get_draft(&args.draft_id)
-            .await
-            .map(|d| d.skill_name)
-            .unwrap_or_default(),
-    };
-    log_publish(&outcome, &skill, &actor);
     store.close().await;
     if ctx.json {
         output::print_json(&outcome)?;
@@ -333,33 +324,6 @@ pub async fn publish(ctx: &Ctx, args: PublishArgs) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
-}
-
-/// The gate events of a publish (docs/logging.md): `gate.rule_failed` for each failing rule
-/// (blocking or, in shadow, recorded only), then `gate.publish_refused` or `gate.published`.
-fn log_publish(outcome: &PublishOutcome, skill: &str, actor: &str) {
-    let v = &outcome.verdict;
-    let draft_id = outcome.decision.draft_id.as_str();
-    let phase = v.phase.to_string();
-    for f in &v.failures {
-        tracing::warn!(target: "skillgate::gate", event = "gate.rule_failed", draft_id = %draft_id,
-            skill = %skill, actor = %actor, phase = %phase, rule = %f.rule, enforced = f.enforced,
-            meaning = %f.meaning, fix = %f.fix, "gate rule failed");
-    }
-    let rules: Vec<&str> = v.failures.iter().map(|f| f.rule.as_str()).collect();
-    match &outcome.version {
-        Some(version) => tracing::info!(target: "skillgate::gate", event = "gate.published",
-            draft_id = %draft_id, skill = %skill, actor = %actor, phase = %phase,
-            version = version.version, decision_id = %outcome.decision.id,
-            recorded_failures = %rules.join(","), "draft published"),
-        None => {
-            let blocking: Vec<&str> = v.blocking().map(|f| f.rule.as_str()).collect();
-            tracing::warn!(target: "skillgate::gate", event = "gate.publish_refused",
-                draft_id = %draft_id, skill = %skill, actor = %actor, phase = %phase,
-                rules = %blocking.join(","), decision_id = %outcome.decision.id,
-                "publish refused by the gate")
-        }
-    }
 }
 
 fn print_publish(outcome: &PublishOutcome) {
