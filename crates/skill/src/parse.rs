@@ -496,6 +496,13 @@ fn collapse_ws(s: &str) -> String {
 /// between words but single ASCII spaces (the common case, checked without decoding ASCII).
 fn is_collapsed(s: &str) -> bool {
     let bytes = s.as_bytes();
+    if bytes.is_ascii() {
+        // ASCII whitespace is U+0009–U+000D and the space.
+        return !bytes.iter().any(|b| (0x09..=0x0d).contains(b))
+            && bytes.first() != Some(&b' ')
+            && bytes.last() != Some(&b' ')
+            && memchr::memmem::find(bytes, b"  ").is_none();
+    }
     let mut prev_space = true; // a space at the start is not collapsed
     for (i, &b) in bytes.iter().enumerate() {
         if b == b' ' {

@@ -402,31 +402,15 @@ struct Side<'a> {
     own_tokens: Vec<OnceCell<Vec<u64>>>,
     title_tokens: Vec<OnceCell<Vec<u64>>>,
     norm_titles: Vec<String>,
-    /// The other document and, per section here, its section with the same content text
-    /// (whose tokens are then copied instead of computed again).
-    other: Option<(&'a Side<'a>, Vec<Option<usize>>)>,
 }
 
 impl<'a> Side<'a> {
-    fn new(doc: &'a SkillDocument, other: Option<&'a Side<'a>>) -> Side<'a> {
-        let other = other.map(|o| {
-            let mut by_content: HashMap<&str, usize, IdHash> = HashMap::default();
-            for (i, sec) in o.doc.sections.iter().enumerate() {
-                by_content.entry(sec.content.as_str()).or_insert(i);
-            }
-            let same: Vec<Option<usize>> = doc
-                .sections
-                .iter()
-                .map(|s| by_content.get(s.content.as_str()).copied())
-                .collect();
-            (o, same)
-        });
+    fn new(doc: &'a SkillDocument) -> Side<'a> {
         Side {
             doc,
             own_tokens: doc.sections.iter().map(|_| OnceCell::new()).collect(),
             title_tokens: doc.sections.iter().map(|_| OnceCell::new()).collect(),
             norm_titles: doc.sections.iter().map(|s| normalize(&s.title)).collect(),
-            other,
         }
     }
 
@@ -436,11 +420,6 @@ impl<'a> Side<'a> {
             return &[];
         };
         cell.get_or_init(|| {
-            if let Some((o, same)) = &self.other
-                && let Some(Some(j)) = same.get(idx)
-            {
-                return o.own(*j).to_vec();
-            }
             self.doc
                 .sections
                 .get(idx)
@@ -531,8 +510,8 @@ pub fn compare(
     draft: &SkillDocument,
     cfg: &PreservationConfig,
 ) -> PreservationReport {
-    let draft_side = Side::new(draft, None);
-    let pub_side = Side::new(published, Some(&draft_side));
+    let draft_side = Side::new(draft);
+    let pub_side = Side::new(published);
     let (important_by, important) = important_sections(published);
 
     let draft_full: Vec<OnceCell<Vec<u64>>> =
@@ -553,11 +532,13 @@ pub fn compare(
         draft_units.extend(s.units.iter());
         section_units.push(start..draft_units.len());
     }
-    // An instruction with the very text of a draft unit is kept without being tokenized.
-    let draft_texts: HashSet<&str, IdHash> = draft_units.iter().map(|u| u.text.as_str()).collect();
-    let draft_unit_tokens: Vec<Vec<u64>> = draft_units.iter().map(|u| tokens(&u.text)).collect();
-    let draft_exact: HashSet<&[u64], IdHash> =
-        draft_unit_tokens.iter().map(|v| v.as_slice()).collect();
+    // Built on first use: an instruction with the very text of a draft unit is kept without
+    // being tokenized; one with the same tokens as a draft unit is kept too.
+    let draft_texts: OnceCell<HashSet<&str, IdHash>> = OnceCell::new();
+    let draft_unit_tokens: OnceCell<Vec<Vec<u64>>> = OnceCell::new();
+    let unit_tokens =
+        || draft_unit_tokens.get_or_init(|| draft_units.iter().map(|u| tokens(&u.text)).collect());
+    let draft_exact: OnceCell<HashSet<&[u64], IdHash>> = OnceCell::new();
     let mut unit_index: Option<UnitIndex> = None;
     let mut scratch = FuzzyScratch {
         shared: vec![0; draft_units.len()],
@@ -705,18 +686,27 @@ pub fn compare(
                     .collect()
             })
             .unwrap_or_default();
-        let instr: Vec<_> = published
-            .full_units(pi)
-            .into_iter()
-            .filter(|u| u.instruction)
-            .collect();
+        // When the matched section's units (subsections included) have the published
+        // section's texts in order, every instruction is there verbatim.
+        let units = published.full_units(pi);
+        let same_units = units.len() == matched_units.len()
+            && units
+                .iter()
+                .zip(&matched_units)
+                .all(|(u, &k)| draft_units.get(k).is_some_and(|d| d.text == u.text));
+        let instr: Vec<_> = units.into_iter().filter(|u| u.instruction).collect();
         let mut lost = 0;
-        for u in &instr {
-            if draft_texts.contains(u.text.as_str()) {
+        for u in instr.iter().filter(|_| !same_units) {
+            let texts =
+                draft_texts.get_or_init(|| draft_units.iter().map(|u| u.text.as_str()).collect());
+            if texts.contains(u.text.as_str()) {
                 continue;
             }
             let ut = tokens(&u.text);
-            if draft_exact.contains(ut.as_slice()) {
+            let draft_unit_tokens = unit_tokens();
+            let exact = draft_exact
+                .get_or_init(|| draft_unit_tokens.iter().map(|v| v.as_slice()).collect());
+            if exact.contains(ut.as_slice()) {
                 continue;
             }
             let threshold = cfg.instruction_similarity;
@@ -735,8 +725,8 @@ pub fn compare(
                 .iter()
                 .any(|&k| try_unit(k, &mut fuzzy_budget));
             if !found {
-                let index = unit_index.get_or_insert_with(|| UnitIndex::new(&draft_unit_tokens));
-                for k in fuzzy_candidates(&ut, &draft_unit_tokens, index, threshold, &mut scratch) {
+                let index = unit_index.get_or_insert_with(|| UnitIndex::new(draft_unit_tokens));
+                for k in fuzzy_candidates(&ut, draft_unit_tokens, index, threshold, &mut scratch) {
                     found = try_unit(k, &mut fuzzy_budget);
                     if found {
                         break;

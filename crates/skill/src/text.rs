@@ -237,9 +237,17 @@ pub fn is_instruction(sentence: &str) -> bool {
     let starts_imperative = if first.is_ascii() {
         // The verbs are ASCII lowercase: an ASCII word matches one exactly when its ASCII
         // lowercase does.
-        IMPERATIVE_VERBS
-            .iter()
-            .any(|v| v.eq_ignore_ascii_case(first))
+        let mut buf = [0u8; 16];
+        match buf.get_mut(..first.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(first.as_bytes());
+                lower.make_ascii_lowercase();
+                sorted_verbs()
+                    .binary_search_by(|v| v.as_bytes().cmp(lower))
+                    .is_ok()
+            }
+            None => false, // longer than any verb
+        }
     } else {
         IMPERATIVE_VERBS.contains(&first.to_lowercase().as_str())
     };
@@ -255,6 +263,16 @@ pub fn is_instruction(sentence: &str) -> bool {
         || ZH_MARKERS.iter().any(|m| sentence.contains(m))
 }
 
+/// [`IMPERATIVE_VERBS`] in byte order, for binary search.
+fn sorted_verbs() -> &'static [&'static str] {
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut v = IMPERATIVE_VERBS.to_vec();
+        v.sort_unstable();
+        v
+    })
+}
+
 /// Whether `" " + lowercase(s) + " "` contains one of [`MODAL_MARKERS`], for ASCII `s`,
 /// without building that string. Every marker starts with a space, so a match starts at the
 /// leading pad or at a space of `s`; the rest of the marker is compared with `s` from there
@@ -262,6 +280,15 @@ pub fn is_instruction(sentence: &str) -> bool {
 fn has_modal_marker_ascii(s: &[u8]) -> bool {
     let starts = std::iter::once(0).chain(memchr::memchr_iter(b' ', s).map(|j| j + 1));
     for q in starts {
+        // Every marker goes on with one of these letters after its leading space.
+        if !s.get(q).is_some_and(|c| {
+            matches!(
+                c.to_ascii_lowercase(),
+                b'm' | b's' | b'n' | b'a' | b'd' | b'r'
+            )
+        }) {
+            continue;
+        }
         for m in MODAL_MARKERS {
             let rest = m.as_bytes().get(1..).unwrap_or(&[]);
             let hit = rest.iter().enumerate().all(|(i, &r)| match s.get(q + i) {
@@ -395,6 +422,20 @@ fn stem(word: &[u8]) -> &[u8] {
 /// Normalized form used for exact matching: tokens joined (case, punctuation and
 /// whitespace ignored).
 pub fn normalize(text: &str) -> String {
+    if text.is_ascii() {
+        let mut out = String::with_capacity(text.len());
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() {
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        }
+        while out.ends_with(' ') {
+            out.pop();
+        }
+        return out;
+    }
     let mut out = String::new();
     for c in text.chars() {
         if c.is_alphanumeric() || is_cjk(c) {
@@ -543,6 +584,16 @@ mod tests {
     }
 
     #[test]
+    fn every_imperative_verb_starts_an_instruction() {
+        for v in IMPERATIVE_VERBS {
+            assert!(v.len() <= 16, "{v} is longer than the lookup buffer");
+            let mut cap = v.to_string();
+            cap[..1].make_ascii_uppercase();
+            assert!(is_instruction(&format!("{cap} it all")), "{v}");
+        }
+    }
+
+    #[test]
     fn imperatives_and_modals_are_instructions() {
         assert!(is_instruction("Run the tests before committing."));
         assert!(is_instruction("You must verify the output."));
@@ -636,6 +687,18 @@ mod tests {
             }
             super::push_trimmed(text, start, text.len(), &mut out);
             out
+        }
+
+        pub fn normalize(text: &str) -> String {
+            let mut out = String::new();
+            for c in text.chars() {
+                if c.is_alphanumeric() || super::is_cjk(c) {
+                    out.extend(c.to_lowercase());
+                } else if !out.ends_with(' ') && !out.is_empty() {
+                    out.push(' ');
+                }
+            }
+            out.trim_end().to_string()
         }
 
         pub fn is_instruction(sentence: &str) -> bool {
@@ -734,6 +797,11 @@ mod tests {
             #[test]
             fn sentences_agree_with_the_reference(s in text()) {
                 prop_assert_eq!(super::super::split_sentences(&s), reference::split_sentences(&s));
+            }
+
+            #[test]
+            fn normalize_agrees_with_the_reference(s in text()) {
+                prop_assert_eq!(super::super::normalize(&s), reference::normalize(&s));
             }
 
             #[test]
