@@ -549,14 +549,15 @@ pub fn compare(
     let mut fuzzy_budget = cfg.max_fuzzy_comparisons;
     // Draft sections that keep the title of some published section belong to that section:
     // content matching (renames) only considers the others.
-    let published_titles: HashSet<&str> = pub_side.norm_titles.iter().map(|t| t.as_str()).collect();
+    let published_titles: HashSet<&str, IdHash> =
+        pub_side.norm_titles.iter().map(|t| t.as_str()).collect();
     let title_is_published: Vec<bool> = draft_side
         .norm_titles
         .iter()
         .map(|t| published_titles.contains(t.as_str()))
         .collect();
 
-    let mut draft_by_title: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut draft_by_title: HashMap<&str, Vec<usize>, IdHash> = HashMap::default();
     for (di, t) in draft_side.norm_titles.iter().enumerate() {
         draft_by_title.entry(t.as_str()).or_default().push(di);
     }

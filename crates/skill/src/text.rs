@@ -242,9 +242,11 @@ pub fn is_instruction(sentence: &str) -> bool {
             Some(lower) => {
                 lower.copy_from_slice(first.as_bytes());
                 lower.make_ascii_lowercase();
-                sorted_verbs()
-                    .binary_search_by(|v| v.as_bytes().cmp(lower))
-                    .is_ok()
+                let lower: &[u8] = lower;
+                lower
+                    .first()
+                    .and_then(|f| verbs_by_letter().get(usize::from(f.wrapping_sub(b'a'))))
+                    .is_some_and(|vs| vs.iter().any(|v| v.as_bytes() == lower))
             }
             None => false, // longer than any verb
         }
@@ -263,12 +265,20 @@ pub fn is_instruction(sentence: &str) -> bool {
         || ZH_MARKERS.iter().any(|m| sentence.contains(m))
 }
 
-/// [`IMPERATIVE_VERBS`] in byte order, for binary search.
-fn sorted_verbs() -> &'static [&'static str] {
-    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    SORTED.get_or_init(|| {
-        let mut v = IMPERATIVE_VERBS.to_vec();
-        v.sort_unstable();
+/// [`IMPERATIVE_VERBS`] by first letter (`a`…`z`).
+fn verbs_by_letter() -> &'static [Vec<&'static str>] {
+    static BY_LETTER: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+    BY_LETTER.get_or_init(|| {
+        let mut v: Vec<Vec<&'static str>> = vec![Vec::new(); 26];
+        for verb in IMPERATIVE_VERBS {
+            if let Some(slot) = verb
+                .bytes()
+                .next()
+                .and_then(|f| v.get_mut(usize::from(f.wrapping_sub(b'a'))))
+            {
+                slot.push(verb);
+            }
+        }
         v
     })
 }
@@ -587,6 +597,7 @@ mod tests {
     fn every_imperative_verb_starts_an_instruction() {
         for v in IMPERATIVE_VERBS {
             assert!(v.len() <= 16, "{v} is longer than the lookup buffer");
+            assert!(v.starts_with(|c: char| c.is_ascii_lowercase()), "{v}");
             let mut cap = v.to_string();
             cap[..1].make_ascii_uppercase();
             assert!(is_instruction(&format!("{cap} it all")), "{v}");
