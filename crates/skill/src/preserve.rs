@@ -188,7 +188,8 @@ impl PreservationReport {
     }
 }
 
-/// A hasher for keys that are already hashes (token hashes), and for slices of them.
+/// A hasher for keys that are already hashes (token hashes). Texts and token sequences,
+/// which a draft's author chooses, keep std's seeded SipHash.
 #[derive(Default, Clone, Copy)]
 struct IdHasher(u64);
 
@@ -198,30 +199,13 @@ impl std::hash::Hasher for IdHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        // Token slices arrive here whole: mix them 8 bytes at a time (FxHash's step).
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.mix(u64::from_le_bytes(w));
-        }
-        for &b in chunks.remainder() {
-            self.mix(u64::from(b));
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
         }
     }
 
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.mix(n as u64);
-    }
-}
-
-impl IdHasher {
-    fn mix(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
@@ -534,11 +518,11 @@ pub fn compare(
     }
     // Built on first use: an instruction with the very text of a draft unit is kept without
     // being tokenized; one with the same tokens as a draft unit is kept too.
-    let draft_texts: OnceCell<HashSet<&str, IdHash>> = OnceCell::new();
+    let draft_texts: OnceCell<HashSet<&str>> = OnceCell::new();
     let draft_unit_tokens: OnceCell<Vec<Vec<u64>>> = OnceCell::new();
     let unit_tokens =
         || draft_unit_tokens.get_or_init(|| draft_units.iter().map(|u| tokens(&u.text)).collect());
-    let draft_exact: OnceCell<HashSet<&[u64], IdHash>> = OnceCell::new();
+    let draft_exact: OnceCell<HashSet<&[u64]>> = OnceCell::new();
     let mut unit_index: Option<UnitIndex> = None;
     let mut scratch = FuzzyScratch {
         shared: vec![0; draft_units.len()],
@@ -549,15 +533,14 @@ pub fn compare(
     let mut fuzzy_budget = cfg.max_fuzzy_comparisons;
     // Draft sections that keep the title of some published section belong to that section:
     // content matching (renames) only considers the others.
-    let published_titles: HashSet<&str, IdHash> =
-        pub_side.norm_titles.iter().map(|t| t.as_str()).collect();
+    let published_titles: HashSet<&str> = pub_side.norm_titles.iter().map(|t| t.as_str()).collect();
     let title_is_published: Vec<bool> = draft_side
         .norm_titles
         .iter()
         .map(|t| published_titles.contains(t.as_str()))
         .collect();
 
-    let mut draft_by_title: HashMap<&str, Vec<usize>, IdHash> = HashMap::default();
+    let mut draft_by_title: HashMap<&str, Vec<usize>> = HashMap::new();
     for (di, t) in draft_side.norm_titles.iter().enumerate() {
         draft_by_title.entry(t.as_str()).or_default().push(di);
     }
