@@ -549,6 +549,8 @@ fn heading_level(l: HeadingLevel) -> u8 {
 struct BodyBuilder<'a> {
     source: &'a str,
     index: &'a LineIndex,
+    /// Line of the last unit: units come mostly in source order.
+    line_hint: usize,
     sections: Vec<Section>,
     stack: Vec<usize>,
     references: Vec<FileReference>,
@@ -584,7 +586,8 @@ impl BodyBuilder<'_> {
         if text.is_empty() {
             return;
         }
-        let line = self.index.line_of(src_offset);
+        let line = self.index.line_of_from(src_offset, self.line_hint);
+        self.line_hint = line;
         let instruction = match kind {
             UnitKind::ListItem => true,
             UnitKind::Sentence => is_instruction(&text),
@@ -654,6 +657,7 @@ fn parse_body(
     let mut b = BodyBuilder {
         source,
         index,
+        line_hint: 1,
         sections: Vec::new(),
         stack: Vec::new(),
         references: Vec::new(),

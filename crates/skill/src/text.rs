@@ -20,6 +20,25 @@ impl LineIndex {
         self.starts.partition_point(|&s| s <= offset).max(1)
     }
 
+    /// [`line_of`](Self::line_of), looking a few lines forward from `hint` first: cheap for
+    /// offsets met in order (any `hint` gives the same answer).
+    pub fn line_of_from(&self, offset: usize, hint: usize) -> usize {
+        let mut line = hint.max(1);
+        if self
+            .starts
+            .get(line - 1)
+            .is_some_and(|&start| start <= offset)
+        {
+            for _ in 0..16 {
+                match self.starts.get(line) {
+                    Some(&next) if next <= offset => line += 1,
+                    _ => return line,
+                }
+            }
+        }
+        self.line_of(offset)
+    }
+
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line.checked_sub(1)?).copied()
@@ -800,6 +819,12 @@ mod tests {
         }
 
         proptest! {
+            #[test]
+            fn line_of_from_agrees_with_line_of(s in text(), offset in 0usize..200, hint in 0usize..40) {
+                let ix = super::super::LineIndex::new(&s);
+                prop_assert_eq!(ix.line_of_from(offset, hint), ix.line_of(offset));
+            }
+
             #[test]
             fn tokens_agree_with_the_reference(s in text()) {
                 prop_assert_eq!(super::super::tokens(&s), reference::tokens(&s));
