@@ -13,9 +13,10 @@
 //! `skillgate metrics` prints.
 
 use serde::Serialize;
+use skillgate_store::jobs_stats::JobQueueStats;
 use skillgate_store::{
-    IncidentRow, OpsEvalRow, OpsPreservationRow, OpsPublishRow, OpsReviewRow, OpsTokenRow,
-    OpsTrialDuration, Store, StoreError, format_rfc3339_millis,
+    IncidentRow, JobState, OpsEvalRow, OpsPreservationRow, OpsPublishRow, OpsReviewRow,
+    OpsTokenRow, OpsTrialDuration, Store, StoreError, format_rfc3339_millis,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -73,6 +74,8 @@ pub struct OpsData {
     pub trial_durations: Vec<OpsTrialDuration>,
     /// Token totals per arm (all time).
     pub tokens: Vec<OpsTokenRow>,
+    /// The eval job queue when loaded (not windowed: its state now).
+    pub jobs: JobQueueStats,
 }
 
 /// Reads the rows created at or after `since` (`None`: everything).
@@ -87,7 +90,58 @@ pub async fn load(store: &Store, since: Option<OffsetDateTime>) -> Result<OpsDat
         preservation: store.ops_preservation(s).await?,
         trial_durations: store.ops_trial_durations(s).await?,
         tokens: store.ops_token_totals().await?,
+        jobs: store
+            .job_queue_stats(&format_rfc3339_millis(OffsetDateTime::now_utc()))
+            .await?,
     })
+}
+
+/// The eval job queue as `/metrics` and the dashboard show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobQueueSummary {
+    /// Jobs per state (`queued`, `running`, `done`, `failed`; all present).
+    pub counts: BTreeMap<String, u64>,
+    /// Seconds the longest-waiting queued job has waited since it was last
+    /// queued (enqueue, retry or lease re-queue); 0 when nothing is queued.
+    pub oldest_queued_seconds: f64,
+    /// Running jobs whose lease expired (their worker stopped) and that no
+    /// claim has re-queued yet.
+    pub running_lease_expired: u64,
+}
+
+/// Seconds the longest-waiting queued job has waited at `now` (0 when none,
+/// or when its timestamp does not parse).
+pub fn oldest_queued_seconds(jobs: &JobQueueStats, now: OffsetDateTime) -> f64 {
+    jobs.oldest_queued_since
+        .as_deref()
+        .and_then(ts)
+        .map_or(0.0, |t| (now - t).as_seconds_f64().max(0.0))
+}
+
+/// The queue summary of `jobs` at `now`.
+pub fn job_queue_summary(jobs: &JobQueueStats, now: OffsetDateTime) -> JobQueueSummary {
+    let mut counts: BTreeMap<String, u64> = [
+        JobState::Queued,
+        JobState::Running,
+        JobState::Done,
+        JobState::Failed,
+    ]
+    .into_iter()
+    .map(|s| (s.as_str().to_string(), 0))
+    .collect();
+    counts.extend(jobs.counts.iter().map(|(k, v)| (k.clone(), *v)));
+    JobQueueSummary {
+        counts,
+        oldest_queued_seconds: oldest_queued_seconds(jobs, now),
+        running_lease_expired: jobs.running_lease_expired,
+    }
+}
+
+/// The eval job queue read from `store` now (the dashboard).
+pub async fn job_queue_report(store: &Store) -> Result<JobQueueSummary, OpsError> {
+    let now = OffsetDateTime::now_utc();
+    let jobs = store.job_queue_stats(&format_rfc3339_millis(now)).await?;
+    Ok(job_queue_summary(&jobs, now))
 }
 
 fn ts(s: &str) -> Option<OffsetDateTime> {
@@ -309,6 +363,8 @@ pub struct AlertThresholds {
     pub spike_min_events: u64,
     /// …and more than this many times the baseline rate.
     pub spike_factor: f64,
+    /// The oldest queued eval job waiting longer than this (seconds).
+    pub queue_wait_max_seconds: f64,
 }
 
 impl Default for AlertThresholds {
@@ -321,12 +377,13 @@ impl Default for AlertThresholds {
             replay_p95_max_seconds: 900.0,
             spike_min_events: 3,
             spike_factor: 2.0,
+            queue_wait_max_seconds: 900.0,
         }
     }
 }
 
 /// Names of the alerts, as in `ops/prometheus/alerts.yml`.
-pub const ALERT_NAMES: [&str; 9] = [
+pub const ALERT_NAMES: [&str; 10] = [
     "TrustedPublishRateLow",
     "ReviewerDecisionTimeHigh",
     "ReplayRegressionRateHigh",
@@ -336,6 +393,7 @@ pub const ALERT_NAMES: [&str; 9] = [
     "SideEffectIncident",
     "PreservationFailureSpike",
     "ReplayErrorSpike",
+    "EvalQueueStuck",
 ];
 
 /// One alert's state.
@@ -360,7 +418,8 @@ pub struct AlertState {
 /// Evaluates every alert at `now`; `window` is the span of the rate and
 /// percentile alerts (the publish rate always uses the last two weeks, the
 /// spikes their own windows: 1 day vs the 7 before for replay errors, 7 days
-/// vs the 28 before for preservation failures).
+/// vs the 28 before for preservation failures; the queue alert reads the
+/// queue as loaded, with no window).
 pub fn evaluate_alerts(
     data: &OpsData,
     now: OffsetDateTime,
@@ -399,6 +458,8 @@ pub fn evaluate_alerts(
         recent >= t.spike_min_events && recent as f64 > t.spike_factor * base
     };
     let side_effects = (m.open_side_effect_incidents + m.side_effect_incidents) as f64;
+    // The queue is not windowed: how long the oldest queued job has waited now.
+    let queue_wait = oldest_queued_seconds(&data.jobs, now);
     vec![
         AlertState {
             name: ALERT_NAMES[0],
@@ -500,6 +561,20 @@ pub fn evaluate_alerts(
             threshold: (t.spike_factor * err_base).max(t.spike_min_events as f64),
             summary: format!(
                 "{err_recent} replay_error/partial evals in 24 h vs {err_base:.1}/day over the 7 days before"
+            ),
+        },
+        AlertState {
+            name: ALERT_NAMES[9],
+            firing: queue_wait > t.queue_wait_max_seconds,
+            severity: "warning",
+            owner: "operations",
+            value: Some(queue_wait),
+            threshold: t.queue_wait_max_seconds,
+            summary: format!(
+                "the oldest queued eval job has waited {queue_wait:.0} s ({} queued, {} running, {} running with an expired lease): start a worker (skillgate worker) or check the running ones (skillgate jobs)",
+                data.jobs.count(JobState::Queued),
+                data.jobs.count(JobState::Running),
+                data.jobs.running_lease_expired
             ),
         },
     ]
@@ -810,6 +885,53 @@ pub fn render(data: &OpsData, now: OffsetDateTime) -> String {
             "skillgate_tokens_total{{arm=\"judge\",direction=\"{dir}\"}} {n}"
         );
     }
+    let queue = job_queue_summary(&data.jobs, now);
+    header(
+        &mut out,
+        "skillgate_jobs",
+        "gauge",
+        "Eval jobs by state (queued, running, done, failed).",
+    );
+    for (s, n) in &queue.counts {
+        let _ = writeln!(out, "skillgate_jobs{{state=\"{}\"}} {n}", esc(s));
+    }
+    header(
+        &mut out,
+        "skillgate_job_oldest_queued_seconds",
+        "gauge",
+        "Seconds the longest-waiting queued eval job has waited since it was last queued (0: none queued).",
+    );
+    let _ = writeln!(
+        out,
+        "skillgate_job_oldest_queued_seconds {}",
+        num(queue.oldest_queued_seconds)
+    );
+    header(
+        &mut out,
+        "skillgate_jobs_failed_total",
+        "counter",
+        "Eval jobs that failed for good (attempts used up or an error not worth retrying).",
+    );
+    let _ = writeln!(
+        out,
+        "skillgate_jobs_failed_total {}",
+        queue
+            .counts
+            .get(JobState::Failed.as_str())
+            .copied()
+            .unwrap_or(0)
+    );
+    header(
+        &mut out,
+        "skillgate_jobs_lease_expired",
+        "gauge",
+        "Running eval jobs whose lease expired (worker stopped) and that no claim has re-queued yet.",
+    );
+    let _ = writeln!(
+        out,
+        "skillgate_jobs_lease_expired {}",
+        queue.running_lease_expired
+    );
     header(
         &mut out,
         "skillgate_alert_firing",

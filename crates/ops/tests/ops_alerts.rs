@@ -280,3 +280,13 @@ fn shipped_rules_file_defines_every_alert() {
         );
     }
 }
+
+#[test]
+fn a_job_waiting_over_15_minutes_fires_queue_stuck_and_14_does_not() {
+    let mut d = healthy();
+    d.jobs.counts.insert("queued".into(), 1);
+    d.jobs.oldest_queued_since = Some(at(Duration::minutes(14)));
+    assert!(!firing(&d).contains(&"EvalQueueStuck"));
+    d.jobs.oldest_queued_since = Some(at(Duration::minutes(16)));
+    assert_eq!(firing(&d), vec!["EvalQueueStuck"]);
+}

@@ -132,6 +132,10 @@ async fn every_metric_family_is_rendered_with_plausible_values() {
         ("skillgate_replay_regression_rate", "gauge"),
         ("skillgate_trusted_publish_rate", "gauge"),
         ("skillgate_tokens_total", "counter"),
+        ("skillgate_jobs", "gauge"),
+        ("skillgate_job_oldest_queued_seconds", "gauge"),
+        ("skillgate_jobs_failed_total", "counter"),
+        ("skillgate_jobs_lease_expired", "gauge"),
         ("skillgate_alert_firing", "gauge"),
     ] {
         assert!(

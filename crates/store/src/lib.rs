@@ -14,6 +14,7 @@ mod evals;
 mod governance;
 mod ids;
 mod jobs;
+pub mod jobs_stats;
 mod ops;
 mod runs;
 mod skills;

@@ -1,5 +1,5 @@
 //! The dashboard (SPEC §7, §8): product metrics over a window, the runbook
-//! alerts, open incidents and the kill switch. Every figure comes from
+//! alerts, open incidents, the kill switch and the eval job queue. Every figure comes from
 //! `skillgate-ops` (the same functions as `skillgate metrics` and
 //! `skillgate alerts`: [`skillgate_ops::metrics_report`] and
 //! [`skillgate_ops::alerts_report`]), so the page reads only the window (and
@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::i18n::{Arg, Tr};
 use axum::http::StatusCode;
 use serde::Serialize;
-use skillgate_ops::{AlertState, OpsError, ProductMetrics};
+use skillgate_ops::{AlertState, JobQueueSummary, OpsError, ProductMetrics};
 use skillgate_store::{
     GovernanceError, IncidentClosed, IncidentRow, KillSwitch, PinnedCaseRow, StoreError,
 };
@@ -39,6 +39,8 @@ pub(crate) struct Dashboard {
     pub open_incidents: Vec<IncidentRow>,
     /// The kill switch now.
     pub kill_switch: KillSwitch,
+    /// The eval job queue now (not windowed).
+    pub jobs: JobQueueSummary,
 }
 
 /// The window named by `?since=` (default [`DEFAULT_WINDOW`]); only the
@@ -86,6 +88,9 @@ pub(crate) async fn load(state: &AppState, name: &'static str) -> Result<Dashboa
         firing,
         open_incidents: store.list_incidents(true).await?,
         kill_switch: store.kill_switch().await?,
+        jobs: skillgate_ops::job_queue_report(store)
+            .await
+            .map_err(ops_error)?,
     })
 }
 
@@ -106,7 +111,7 @@ pub(crate) fn alert_unit(name: &str) -> Unit {
         "TrustedPublishRateLow"
         | "ReplayRegressionRateHigh"
         | "ProviderUnavailableSkipRateHigh" => Unit::Rate,
-        "ReviewerDecisionTimeHigh" | "ReplayLatencyP95High" => Unit::Seconds,
+        "ReviewerDecisionTimeHigh" | "ReplayLatencyP95High" | "EvalQueueStuck" => Unit::Seconds,
         _ => Unit::Count,
     }
 }

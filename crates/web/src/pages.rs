@@ -579,6 +579,55 @@ struct DecisionItem {
     failures: usize,
 }
 
+/// The draft's pending (or last failed) eval job.
+struct JobItem {
+    id: String,
+    state: String,
+    state_label: &'static str,
+    explanation: &'static str,
+    worker: String,
+    attempts: String,
+    last_error: String,
+    queued_at: String,
+    updated_at: String,
+}
+
+/// A job state in the page's language.
+fn job_state_label(tr: &Tr, state: &str) -> &'static str {
+    match state {
+        "queued" => tr.t("job-state-queued"),
+        "running" => tr.t("job-state-running"),
+        "done" => tr.t("job-state-done"),
+        "failed" => tr.t("job-state-failed"),
+        _ => tr.t("job-state-unknown"),
+    }
+}
+
+/// The job row as the draft page shows it.
+fn job_item(tr: &Tr, j: skillgate_store::JobRow) -> JobItem {
+    JobItem {
+        state_label: job_state_label(tr, &j.state),
+        explanation: match j.state.as_str() {
+            "queued" => tr.t("draft-job-queued"),
+            "running" => tr.t("draft-job-running"),
+            _ => tr.t("draft-job-failed"),
+        },
+        worker: j.lease_owner.unwrap_or_default(),
+        attempts: tr.args(
+            "draft-job-attempts-value",
+            &[
+                ("attempts", Arg::Num(j.attempts as f64)),
+                ("max", Arg::Num(j.max_attempts as f64)),
+            ],
+        ),
+        last_error: j.last_error.unwrap_or_default(),
+        queued_at: minutes(&j.created_at),
+        updated_at: minutes(&j.updated_at),
+        id: j.id,
+        state: j.state,
+    }
+}
+
 /// What the last form post on the draft page did.
 struct Notice {
     class: &'static str,
@@ -617,6 +666,7 @@ struct DraftTpl<'a> {
     rationale: String,
     published: bool,
     can_start_eval: bool,
+    job: Option<JobItem>,
 }
 
 #[derive(Deserialize)]
@@ -711,6 +761,10 @@ async fn draft_tpl<'a>(
         .map(|s| s.status.clone())
         .unwrap_or_default();
     let summary_delta = summary.as_ref().and_then(|s| s.score_delta);
+    let job = store
+        .pending_job_of_draft(id)
+        .await?
+        .map(|j| job_item(tr, j));
     Ok(DraftTpl {
         p,
         status_label: status_label(tr, &draft.status),
@@ -756,6 +810,7 @@ async fn draft_tpl<'a>(
         notice,
         rationale,
         can_start_eval: state.eval_starter().is_some(),
+        job,
     })
 }
 
@@ -2111,6 +2166,12 @@ struct AlertItem {
     action: &'static str,
 }
 
+struct JobCountItem {
+    state: &'static str,
+    label: &'static str,
+    count: u64,
+}
+
 struct OpenIncidentItem {
     id: String,
     severity: String,
@@ -2132,6 +2193,10 @@ struct DashboardTpl<'a> {
     replay_disabled: bool,
     publish_disabled: bool,
     switch_reason: String,
+    job_counts: Vec<JobCountItem>,
+    oldest_queued: String,
+    queue_waiting: bool,
+    lease_expired_text: String,
 }
 
 #[derive(Deserialize)]
@@ -2317,8 +2382,33 @@ fn dashboard_tpl<'a>(p: &'a Page, d: crate::dashboard::Dashboard) -> DashboardTp
             current: w == d.window,
         })
         .collect();
+    let q = &d.jobs;
+    let job_counts = ["queued", "running", "done", "failed"]
+        .into_iter()
+        .map(|state| JobCountItem {
+            state,
+            label: job_state_label(tr, state),
+            count: q.counts.get(state).copied().unwrap_or(0),
+        })
+        .collect();
+    let queue_waiting = q.counts.get("queued").copied().unwrap_or(0) > 0;
     DashboardTpl {
         p,
+        job_counts,
+        oldest_queued: if queue_waiting {
+            crate::dashboard::fmt_seconds(tr, Some(q.oldest_queued_seconds))
+        } else {
+            tr.t("jobs-none-queued").to_string()
+        },
+        queue_waiting,
+        lease_expired_text: if q.running_lease_expired > 0 {
+            tr.args(
+                "jobs-lease-expired",
+                &[("count", count(q.running_lease_expired))],
+            )
+        } else {
+            String::new()
+        },
         windows,
         period: tr.args(
             "dashboard-period",

@@ -385,6 +385,33 @@ alert-PreservationFailureSpike-action = Check the latest synthesizer change and 
 alert-ReplayErrorSpike-title = Replay errors spike
 alert-ReplayErrorSpike-meaning = Fires when replay_error or partial evals of the last 24 hours reach at least 3 and more than twice the daily rate of the 7 days before.
 alert-ReplayErrorSpike-action = Check provider and sandbox health (runbook §7, daily).
+alert-EvalQueueStuck-title = Eval queue stuck
+alert-EvalQueueStuck-meaning = Fires when the oldest queued eval job has waited more than 15 minutes: no worker is taking jobs.
+alert-EvalQueueStuck-action = Start a worker (skillgate worker, or serve with its in-process worker); check running jobs and their errors with skillgate jobs.
+dashboard-jobs = Eval queue
+jobs-oldest-queued = Oldest queued job has waited
+jobs-none-queued = nothing queued
+jobs-lease-expired = { $count ->
+    [one] One running job has an expired lease: its worker stopped. The next claim re-queues it.
+   *[other] { $count } running jobs have an expired lease: their workers stopped. The next claim re-queues them.
+}
+jobs-hint = Evals started from a draft page or skillgate eval --queue wait here until a worker (skillgate worker) takes them.
+job-state-queued = queued
+job-state-running = running
+job-state-done = done
+job-state-failed = failed
+job-state-unknown = unknown
+draft-job-title = Eval job
+draft-job-queued = Waiting for a worker to take it.
+draft-job-running = A worker is running this eval; reload this page to follow it.
+draft-job-failed = The last eval job failed; fix the cause and start a new eval.
+draft-job-worker = Worker
+draft-job-no-worker = none yet
+draft-job-attempts = Attempts
+draft-job-attempts-value = { $attempts } of { $max }
+draft-job-queued-at = Queued
+draft-job-updated-at = last change
+draft-job-last-error = Last error
 
 # Incident page
 incident-id = Incident

@@ -371,6 +371,33 @@ alert-PreservationFailureSpike-action = 检查最近一次合成器改动，并�
 alert-ReplayErrorSpike-title = 回放错误激增
 alert-ReplayErrorSpike-meaning = 最近 24 小时 replay_error 或 partial 的评估至少 3 次，且超过此前 7 天每日平均数的两倍时触发。
 alert-ReplayErrorSpike-action = 检查模型服务和沙箱状态（运行手册 §7，每日）。
+alert-EvalQueueStuck-title = 评估队列停滞
+alert-EvalQueueStuck-meaning = 队列中最早的评估任务等待超过 15 分钟时触发：没有 worker 在领取任务。
+alert-EvalQueueStuck-action = 启动 worker（skillgate worker，或带内置 worker 的 serve）；用 skillgate jobs 查看运行中的任务及其错误。
+dashboard-jobs = 评估队列
+jobs-oldest-queued = 最早排队任务已等待
+jobs-none-queued = 无排队任务
+jobs-lease-expired = { $count ->
+    [one] 有 1 个运行中的任务租约已过期：其 worker 已停止。下一次领取会将其重新排队。
+   *[other] 有 { $count } 个运行中的任务租约已过期：其 worker 已停止。下一次领取会将其重新排队。
+}
+jobs-hint = 从草稿页或 skillgate eval --queue 启动的评估在此等待，直到 worker（skillgate worker）领取。
+job-state-queued = 排队中
+job-state-running = 运行中
+job-state-done = 已完成
+job-state-failed = 失败
+job-state-unknown = 未知
+draft-job-title = 评估任务
+draft-job-queued = 正在等待 worker 领取。
+draft-job-running = 有 worker 正在运行此评估；刷新本页查看进度。
+draft-job-failed = 上一个评估任务失败；请修复原因后重新启动评估。
+draft-job-worker = Worker
+draft-job-no-worker = 尚无
+draft-job-attempts = 尝试次数
+draft-job-attempts-value = 第 { $attempts } 次，共 { $max } 次
+draft-job-queued-at = 排队时间
+draft-job-updated-at = 最后变更
+draft-job-last-error = 最近错误
 
 # 事故页
 incident-id = 事故编号

@@ -371,6 +371,33 @@ alert-PreservationFailureSpike-action = 檢查最近一次合成器變更，並�
 alert-ReplayErrorSpike-title = 重播錯誤激增
 alert-ReplayErrorSpike-meaning = 最近 24 小時 replay_error 或 partial 的評估至少 3 次，且超過先前 7 天每日平均的兩倍時觸發。
 alert-ReplayErrorSpike-action = 檢查模型服務與沙箱狀態（執行手冊 §7，每日）。
+alert-EvalQueueStuck-title = 評估佇列停滯
+alert-EvalQueueStuck-meaning = 佇列中最早的評估工作等待超過 15 分鐘時觸發：沒有 worker 在領取工作。
+alert-EvalQueueStuck-action = 啟動 worker（skillgate worker，或帶內建 worker 的 serve）；用 skillgate jobs 查看執行中的工作及其錯誤。
+dashboard-jobs = 評估佇列
+jobs-oldest-queued = 最早排隊工作已等待
+jobs-none-queued = 無排隊工作
+jobs-lease-expired = { $count ->
+    [one] 有 1 個執行中的工作租約已過期：其 worker 已停止。下一次領取會將其重新排隊。
+   *[other] 有 { $count } 個執行中的工作租約已過期：其 worker 已停止。下一次領取會將其重新排隊。
+}
+jobs-hint = 從草稿頁或 skillgate eval --queue 啟動的評估在此等待，直到 worker（skillgate worker）領取。
+job-state-queued = 排隊中
+job-state-running = 執行中
+job-state-done = 已完成
+job-state-failed = 失敗
+job-state-unknown = 未知
+draft-job-title = 評估工作
+draft-job-queued = 正在等待 worker 領取。
+draft-job-running = 有 worker 正在執行此評估；重新整理本頁查看進度。
+draft-job-failed = 上一個評估工作失敗；請修正原因後重新啟動評估。
+draft-job-worker = Worker
+draft-job-no-worker = 尚無
+draft-job-attempts = 嘗試次數
+draft-job-attempts-value = 第 { $attempts } 次，共 { $max } 次
+draft-job-queued-at = 排隊時間
+draft-job-updated-at = 最後變更
+draft-job-last-error = 最近錯誤
 
 # 事故頁
 incident-id = 事故編號
