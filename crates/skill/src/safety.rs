@@ -376,6 +376,31 @@ fn secret_rules() -> &'static [SecretRule] {
                 "private key",
                 r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
             ),
+            (
+                &["sk_live_", "sk_test_", "rk_live_", "rk_test_"][..],
+                "Stripe key",
+                r"(?-u:\b)(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}",
+            ),
+            (
+                &["eyj"][..],
+                "JSON Web Token",
+                r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+            ),
+            (
+                &["aws_secret", "awssecret"][..],
+                "AWS secret access key",
+                r#"(?i)aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}"#,
+            ),
+            (
+                &["bearer"][..],
+                "bearer token",
+                r"(?i)(?-u:\b)bearer\s+[A-Za-z0-9._~+/-]{20,}=*",
+            ),
+            (
+                &["://"][..],
+                "password in a URL",
+                r"(?-u:\b)[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]+:[^\s@/]{4,}@",
+            ),
         ]
         .into_iter()
         .filter_map(|(anchors, name, pat)| {
@@ -483,6 +508,23 @@ fn is_placeholder(secret: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether the password of a `scheme://user:password@` match is a
+/// documentation placeholder (`password`, `<pass>`, `${DB_PASSWORD}`, `****`…).
+fn is_placeholder_password(url: &str) -> bool {
+    let password = url
+        .rsplit_once('@')
+        .and_then(|(head, _)| head.rsplit_once(':'))
+        .map_or(url, |(_, p)| p)
+        .to_lowercase();
+    is_placeholder(&password)
+        || password.chars().any(|c| "<>{}[]$%*".contains(c))
+        || [
+            "pass", "pwd", "secret", "changeme", "hunter2", "1234", "admin", "user", "test",
+        ]
+        .iter()
+        .any(|w| password.contains(w))
 }
 
 fn redact(secret: &str) -> String {
@@ -846,7 +888,12 @@ pub fn scan_text(path: &str, text: &str, out: &mut Vec<SafetyFinding>) {
                 continue;
             }
             let line = index.line_of(m.start());
-            let (severity, message) = if rule.name != "private key" && is_placeholder(s) {
+            let placeholder = match rule.name {
+                "private key" => false,
+                "password in a URL" => is_placeholder_password(s),
+                _ => is_placeholder(s),
+            };
+            let (severity, message) = if placeholder {
                 (
                     Severity::Info,
                     format!(
@@ -993,7 +1040,7 @@ mod tests {
     #[test]
     fn all_rules_compile() {
         assert_eq!(rules().len(), 21);
-        assert_eq!(secret_rules().len(), 7);
+        assert_eq!(secret_rules().len(), 12);
     }
 
     #[test]
@@ -1204,6 +1251,20 @@ mod tests {
             format!("xoxb-{}", "123456789012-abcdefghij"),
             format!("AIza{}", "SyD3kL9mN2pQ5rT8vW1xY4zA7bC0dE6fG2h"),
             "-----BEGIN OPENSSH PRIVATE KEY-----".to_string(),
+            format!("stripe: sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dc"),
+            format!(
+                "curl -H 'x: eyJhbGciOiJIUzI1NiJ9.{}.{}'",
+                "eyJzdWIiOiIxMjM0NTY3ODkwIn0", "dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+            ),
+            format!(
+                "aws_secret_access_key = {}",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYz9Q3kLm8Tn"
+            ),
+            format!(
+                "Authorization: Bearer {}",
+                "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+            ),
+            "DATABASE_URL=postgres://app:Zr8vLq2mWx7@db".to_string(),
         ] {
             let f = scan_one(&t);
             assert_eq!(
@@ -1231,5 +1292,32 @@ mod tests {
             assert_eq!(infos(t, "secret-in-file"), 1, "{t}");
         }
         assert!(scan_one("Set OPENAI_API_KEY in your shell.").is_empty());
+    }
+
+    #[test]
+    fn documented_credentials_shapes_are_not_errors() {
+        for t in [
+            "postgres://user:password@localhost:5432/db",
+            "mysql://root:${MYSQL_PASSWORD}@127.0.0.1/app",
+            "redis://default:<your-password>@cache:6379",
+            "Send the header `Authorization: Bearer <token>`.",
+            "Bearer authentication is described in RFC 6750.",
+            "Use Bearer $API_TOKEN for every request.",
+            "https://example.com/path?q=1",
+            "git clone https://github.com/org/repo.git",
+        ] {
+            let errors = scan_one(t)
+                .into_iter()
+                .filter(|f| f.rule == "secret-in-file" && f.severity == Severity::Error)
+                .count();
+            assert_eq!(errors, 0, "{t}");
+        }
+        assert_eq!(
+            infos(
+                "postgres://user:password@localhost:5432/db",
+                "secret-in-file"
+            ),
+            1
+        );
     }
 }
