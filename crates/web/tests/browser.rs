@@ -587,13 +587,44 @@ async fn browser_screenshots_of_the_main_pages_in_each_locale() {
         .unwrap()
         .incident
         .id;
+    // A job that failed once and now runs again: the draft page shows it and
+    // the dashboard counts it.
+    f.store
+        .enqueue_eval_job(
+            &skillgate_store::EvalJobPayload {
+                draft_id: f.draft_id.clone(),
+                cases: None,
+                trials: None,
+                prompt_locale: None,
+                requested_by: "rita".into(),
+            },
+            3,
+        )
+        .await
+        .unwrap();
+    let lease = Duration::from_secs(600);
+    let job = f.store.claim_job("worker-a", lease).await.unwrap().unwrap();
+    f.store
+        .fail_job(
+            &job.id,
+            "worker-a",
+            "provider https://llm.internal.example.com/v1 (model replay-large) returned 503 Service Unavailable after 4 tries",
+            true,
+        )
+        .await
+        .unwrap();
+    f.store
+        .claim_job("worker-b.eval-pool.internal", lease)
+        .await
+        .unwrap()
+        .unwrap();
     let eval = f.eval_id.clone().unwrap();
     let addr = serve(&f.store).await;
     let driver = start_chromedriver().await;
     let dir = screenshot_dir();
     let pages = [
         ("skills", "/skills".to_string(), "h1"),
-        ("draft", format!("/drafts/{}", f.draft_id), "#publish-panel"),
+        ("draft", format!("/drafts/{}", f.draft_id), "#draft-job"),
         ("report", format!("/evals/{eval}"), "#verdict"),
         ("case", format!("/evals/{eval}/cases/1"), ".arms"),
         (
@@ -602,7 +633,7 @@ async fn browser_screenshots_of_the_main_pages_in_each_locale() {
             "pre.diff",
         ),
         ("admin", "/admin".to_string(), "#kill-switch"),
-        ("dashboard", "/dashboard".to_string(), "#alerts"),
+        ("dashboard", "/dashboard".to_string(), "#job-queue"),
         ("incident", format!("/incidents/{incident}"), "#close-form"),
     ];
     for (device, width, height) in [("desktop", 1280u32, 1600u32), ("mobile", 375, 812)] {
