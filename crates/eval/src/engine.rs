@@ -964,8 +964,14 @@ async fn run_trials(shared: Arc<Shared>, plan: Vec<TrialKey>, concurrency: usize
     let sem = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let mut set = tokio::task::JoinSet::new();
     for key in plan {
+        // The permit is taken before the task is spawned, so at most
+        // `concurrency` trial futures exist at a time (a spawned task holds
+        // its whole future, so 1,200 waiting tasks cost megabytes).
+        let Ok(permit) = sem.clone().acquire_owned().await else {
+            break;
+        };
+        while set.try_join_next().is_some() {}
         let shared = shared.clone();
-        let sem = sem.clone();
         let run_id = shared
             .runs
             .get(key.case_pos)
@@ -978,9 +984,7 @@ async fn run_trials(shared: Arc<Shared>, plan: Vec<TrialKey>, concurrency: usize
             arm = key.arm.as_str(), trial = key.index);
         set.spawn(
             async move {
-                let Ok(_permit) = sem.acquire_owned().await else {
-                    return;
-                };
+                let _permit = permit;
                 if shared.unavailable().is_some() || shared.budget_exhausted.load(Ordering::Relaxed)
                 {
                     return;
@@ -1006,6 +1010,7 @@ async fn run_trials(shared: Arc<Shared>, plan: Vec<TrialKey>, concurrency: usize
                     match outcome {
                         TrialEnd::Stored { errored } => {
                             p.done += 1;
+
                             if errored {
                                 p.errors += 1;
                             }
@@ -1040,7 +1045,6 @@ async fn pairwise_phase(
     concurrency: usize,
     meta: &mut EvalMeta,
 ) -> Result<(), EvalError> {
-    let rows = shared.store.trials(&shared.eval_id).await?;
     let answer = |t: &TrialRow| -> Option<String> {
         let lt: LightTranscript = serde_json::from_str(t.transcript.as_deref()?).ok()?;
         Some(lt.final_answer.unwrap_or_default())
@@ -1059,9 +1063,11 @@ async fn pairwise_phase(
         if !has_model {
             continue;
         }
+        // One case's trials at a time, and only for cases with a model grader.
+        let rows = shared.store.case_trials(&shared.eval_id, &c.id).await?;
         let finished = |arm: &str| -> Vec<(i64, String)> {
             rows.iter()
-                .filter(|t| t.case_id == c.id && t.arm == arm && t.status == "finished")
+                .filter(|t| t.arm == arm && t.status == "finished")
                 .filter_map(|t| answer(t).map(|a| (t.trial_index, a)))
                 .collect()
         };
@@ -1666,17 +1672,13 @@ async fn finish(
     let heuristic = heuristic_checks(&loaded.draft, skills, &entries);
     let settings = &loaded.settings;
     let k = settings.trials as usize;
-    let rows = store.trials(eval_id).await?;
-    // Raw transcript JSON by trial id; decoded one case at a time below.
-    let mut transcripts: HashMap<String, String> = HashMap::new();
-    let mut trials = Vec::with_capacity(rows.len());
-    for row in rows {
-        let id = row.id.clone();
-        let (data, transcript) = trial_data(row);
-        if let Some(t) = transcript {
-            transcripts.insert(id, t);
+    // One case's trials at a time: each raw transcript is decoded (the parts
+    // the report needs) and dropped; the case reports re-read them below.
+    let mut trials = Vec::new();
+    for c in &case_rows {
+        for row in store.case_trials(eval_id, &c.id).await? {
+            trials.push(trial_data(row).0);
         }
-        trials.push(data);
     }
     let raw_report = json!(trials.iter().map(|t| json!({
         "trial_id": t.report.trial_id, "case_id": t.case_id, "arm": t.arm.as_str(),
@@ -1829,8 +1831,24 @@ async fn finish(
         #[serde(flatten)]
         report: &'a crate::report::CaseReport,
     }
-    let mut case_bodies = Vec::with_capacity(report.case_reports.len());
+    let mut meta = loaded.meta.clone();
+    meta.blocker = blocker;
+    meta.unavailable = unavailable;
+    meta.budget_exhausted = budget_exhausted;
+    meta.judge = report.judge.clone();
+    store
+        .set_eval_config(eval_id, &config_json(settings, &meta))
+        .await?;
+    // Written to the store as they are built (one transaction, committed
+    // with the eval report below).
+    let mut writer = store.begin_reports(eval_id).await?;
     for c in report.case_reports.iter_mut() {
+        let mut transcripts: HashMap<String, String> = writer
+            .case_transcripts(&c.case_id)
+            .await?
+            .into_iter()
+            .filter_map(|(id, t)| Some((id, t?)))
+            .collect();
         for arm in [&mut c.baseline, &mut c.candidate] {
             for t in arm.trials.iter_mut() {
                 t.transcript = transcripts
@@ -1844,33 +1862,19 @@ async fn finish(
                 reason: e.to_string(),
             }
         })?;
-        case_bodies.push(body);
         for arm in [&mut c.baseline, &mut c.candidate] {
             for t in arm.trials.iter_mut() {
                 t.transcript = None;
             }
         }
+        writer.add_case(&body).await?;
     }
     let body = serde_json::to_string(&report).map_err(|e| EvalError::Corrupt {
         what: "eval report".into(),
         reason: e.to_string(),
     })?;
-    let mut meta = loaded.meta.clone();
-    meta.blocker = blocker;
-    meta.unavailable = unavailable;
-    meta.budget_exhausted = budget_exhausted;
-    meta.judge = report.judge.clone();
-    store
-        .set_eval_config(eval_id, &config_json(settings, &meta))
-        .await?;
-    let report_id = store
-        .finish_eval(
-            eval_id,
-            status.as_str(),
-            mode_str(mode),
-            &body,
-            &case_bodies,
-        )
+    let report_id = writer
+        .finish(status.as_str(), mode_str(mode), &body)
         .await?;
     tracing::info!(target: "skillgate::eval", event = "eval.report_stored",
         eval_id = %eval_id, report_id = %report_id, draft_id = %report.draft_id,

@@ -23,7 +23,7 @@ mod web;
 pub use error::StoreError;
 pub use evals::{
     CandidateQuery, CandidateRow, EvalRow, NewReplayCase, NewToolCall, NewTrial, PinnedCaseRow,
-    ReplayCaseRow, ReportRow, ToolCallRow, TrialRow,
+    ReplayCaseRow, ReportRow, ReportWriter, ToolCallRow, TrialRow,
 };
 pub use governance::{
     AUDIT_INCIDENT_CLOSE, AUDIT_INCIDENT_OPEN, AUDIT_KILL_SWITCH_OFF, AUDIT_KILL_SWITCH_ON,
@@ -94,7 +94,11 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // 512 KiB of page cache per connection (SQLite's default is 2 MB):
+            // the pool has up to 8 connections, and an eval's peak memory
+            // counts every one of them (SPEC §11).
+            .pragma("cache_size", "-512");
         Self::connect(opts, &path.display().to_string()).await
     }
 

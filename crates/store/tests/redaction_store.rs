@@ -153,3 +153,68 @@ async fn planted_secrets_of_every_kind_are_not_in_the_database_file() {
         "redaction markers are stored"
     );
 }
+
+/// A draft and an eval to store reports against.
+async fn eval_for_reports(store: &Store) -> String {
+    let draft = store
+        .create_draft(&NewDraft {
+            skill_name: "s".into(),
+            description: "d".into(),
+            revises_version_id: None,
+            files: vec![SkillFile {
+                path: "SKILL.md".into(),
+                bytes: b"---\nname: s\n---\n".to_vec(),
+            }],
+            lint_report: None,
+            safety_report: None,
+            preservation_report: None,
+        })
+        .await
+        .unwrap();
+    store
+        .create_eval(&draft.id, "replay", "{}")
+        .await
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn stored_eval_report_is_what_redact_report_makes_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("skillgate.db")).await.unwrap();
+    let bodies = [
+        // Nothing to redact: stored byte for byte (field order kept).
+        r#"{"status":"passed","case_reports":[{"answer":"fine","n":1}],"raw_report":[1,2],"k":3}"#
+            .to_string(),
+        // A secret inside one element of a top-level array.
+        serde_json::json!({"status": "passed", "case_reports": [{"answer": "ok"}, {"answer": SECRETS[6]}]})
+            .to_string(),
+        // A secret-ish top-level key, and a secret in a top-level string.
+        serde_json::json!({"token": "abc", "summary": SECRETS[0]}).to_string(),
+        // Not a JSON object.
+        format!("plain text with {}", SECRETS[6]),
+    ];
+    for body in &bodies {
+        let eval_id = eval_for_reports(&store).await;
+        let mut writer = store.begin_reports(&eval_id).await.unwrap();
+        writer.add_case(body).await.unwrap();
+        let report_id = writer.finish("passed", "replay", body).await.unwrap();
+        let stored = store.get_report(&report_id).await.unwrap().unwrap().body;
+        assert_eq!(stored, store.redactor().redact_report(body), "{body}");
+        let cases = store.case_reports(&eval_id).await.unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].body, store.redactor().redact_report(body));
+    }
+}
+
+#[tokio::test]
+async fn dropped_report_writer_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("skillgate.db")).await.unwrap();
+    let eval_id = eval_for_reports(&store).await;
+    let mut writer = store.begin_reports(&eval_id).await.unwrap();
+    writer.add_case(r#"{"case_id":"c1"}"#).await.unwrap();
+    drop(writer);
+    assert!(store.case_reports(&eval_id).await.unwrap().is_empty());
+    assert!(store.eval_report(&eval_id).await.unwrap().is_none());
+}
