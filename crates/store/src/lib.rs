@@ -3,12 +3,15 @@
 //! Invariants:
 //! - This is the only crate that speaks SQL. Callers see typed rows and never
 //!   build queries.
-//! - Statements use `$N` placeholders, `ON CONFLICT`, TEXT ids and TEXT
-//!   timestamps only, so the same SQL runs on PostgreSQL when that backend is
-//!   added (SPEC §8); SQLite (WAL) is the embedded default.
+//! - Two backends (SPEC §8): SQLite (WAL) is the embedded default, PostgreSQL
+//!   (`postgres://…`) the scale-out one, where many workers share one job
+//!   queue. Statements use `$N` placeholders, `ON CONFLICT`, TEXT ids and
+//!   TEXT timestamps, so one SQL text runs on both (see `db.rs`); only the
+//!   full-text search and the job claim differ per backend.
 //! - Every multi-row write is one transaction: a killed process leaves either
 //!   the whole batch or none of it.
 
+mod db;
 mod error;
 mod evals;
 mod governance;
@@ -20,6 +23,7 @@ mod runs;
 mod skills;
 mod web;
 
+pub use db::Backend;
 pub use error::StoreError;
 pub use evals::{
     CandidateQuery, CandidateRow, EvalRow, NewReplayCase, NewToolCall, NewTrial, PinnedCaseRow,
@@ -47,21 +51,29 @@ pub use runs::{InsertRunsOutcome, RunConflict, RunSummary};
 pub use skills::{DraftRow, NewDraft, SkillFile, SkillSummary, SkillVersionRow, folder_hash};
 pub use web::*;
 
+use db::{Executed, Pool, on_pool};
 use skillgate_redact::{RedactionConfig, Redactor};
-use sqlx::SqlitePool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Embedded migrations, applied by [`Store::open`].
+/// Embedded SQLite migrations, applied by [`Store::open`].
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Embedded PostgreSQL migrations (the same schema in PostgreSQL types),
+/// applied by [`Store::open_url`] on a `postgres://` URL.
+static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations-postgres");
+
+/// Connections a PostgreSQL store keeps at most.
+const PG_MAX_CONNECTIONS: u32 = 16;
 
 /// Handle to skillgate's database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     /// Applied to every transcript, tool argument/result, answer and report
     /// before it is written (SPEC §7). On by default with the standard rules.
     redactor: Arc<Redactor>,
@@ -98,14 +110,12 @@ impl Store {
         Self::connect(opts, &path.display().to_string()).await
     }
 
-    /// Opens a database by URL: `sqlite://PATH` (or a plain path). PostgreSQL
-    /// URLs are recognised and refused with a clear "not supported yet".
+    /// Opens a database by URL: `postgres://…` / `postgresql://…` (a
+    /// PostgreSQL server; the database must exist, migrations are applied),
+    /// `sqlite://PATH`, `sqlite:…`, or a plain SQLite path.
     pub async fn open_url(url: &str) -> Result<Store, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(StoreError::Unsupported(
-                "PostgreSQL storage is not supported yet; use a SQLite path (--db ./skillgate.db)"
-                    .into(),
-            ));
+            return Self::open_postgres(url).await;
         }
         if let Some(rest) = url.strip_prefix("sqlite://") {
             return Self::open(Path::new(rest)).await;
@@ -123,6 +133,41 @@ impl Store {
         Self::open(Path::new(url)).await
     }
 
+    /// Connects to the PostgreSQL database at `url` and applies pending
+    /// migrations. Errors name the URL with its password hidden.
+    async fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        let target = redact_url_password(url);
+        let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::Open {
+            target: target.clone(),
+            reason: format!("{e} (expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE)"),
+        })?;
+        let pool = PgPoolOptions::new()
+            .max_connections(PG_MAX_CONNECTIONS)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Open {
+                target: target.clone(),
+                reason: format!("{e}; is the server running and does the database exist?"),
+            })?;
+        PG_MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migrate {
+                target,
+                reason: e.to_string(),
+            })?;
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+            redactor: Arc::new(Redactor::standard()),
+        })
+    }
+
+    /// Which database this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
     async fn connect(opts: SqliteConnectOptions, target: &str) -> Result<Store, StoreError> {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -137,7 +182,7 @@ impl Store {
             reason: e.to_string(),
         })?;
         Ok(Store {
-            pool,
+            pool: Pool::Sqlite(pool),
             redactor: Arc::new(Redactor::standard()),
         })
     }
@@ -166,7 +211,7 @@ impl Store {
         text.map(|t| self.scrub(t))
     }
 
-    /// Closes the pool, checkpointing the WAL.
+    /// Closes the pool (on SQLite, checkpointing the WAL).
     pub async fn close(self) {
         self.pool.close().await;
     }
@@ -179,7 +224,8 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
             "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(new_id("aud"))
@@ -188,40 +234,47 @@ impl Store {
         .bind(action)
         .bind(subject)
         .bind(detail)
-        .execute(&self.pool)
-        .await?;
+        .execute(e)
+        .await
+        .map(Executed::from)
+        })?;
         Ok(())
     }
 
     /// Audit entries, newest first.
     pub async fn list_audit(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        Ok(sqlx::query_as::<_, AuditEntry>(
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, AuditEntry>(
             "SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(e)
+        .await
+        })?)
     }
 
     /// Reads a setting.
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(
+        Ok(on_pool!(&self.pool, |e| {
             sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
                 .bind(key)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+                .fetch_optional(e)
+                .await
+        })?)
     }
 
     /// Writes a setting.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        sqlx::query(
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
         .bind(key)
         .bind(value)
-        .execute(&self.pool)
-        .await?;
+        .execute(e)
+        .await
+        .map(Executed::from)
+        })?;
         Ok(())
     }
 }
@@ -241,4 +294,39 @@ pub struct AuditEntry {
     pub subject: String,
     /// Why / details.
     pub detail: String,
+}
+
+/// `url` with the password (if any) replaced by `***`, for error messages.
+fn redact_url_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url_password;
+
+    #[test]
+    fn a_url_password_is_hidden_in_messages() {
+        assert_eq!(
+            redact_url_password("postgres://sg:s3cret@db:5432/skillgate"),
+            "postgres://sg:***@db:5432/skillgate"
+        );
+        assert_eq!(
+            redact_url_password("postgres://sg@db/skillgate"),
+            "postgres://sg@db/skillgate"
+        );
+    }
 }

@@ -1,13 +1,13 @@
 //! The job queue on a real SQLite file: atomic claims across handles, lease
 //! expiry and heartbeats, the attempts cap, one running job per draft.
 
+#[macro_use]
+mod common;
+
+use common::TestDb;
 use skillgate_store::{EvalJobPayload, JobState, NewDraft, SkillFile, Store, StoreError};
 use std::collections::HashSet;
 use std::time::Duration;
-
-async fn store(dir: &tempfile::TempDir) -> Store {
-    Store::open(&dir.path().join("q.db")).await.unwrap()
-}
 
 async fn draft(store: &Store, n: usize) -> String {
     store
@@ -49,10 +49,8 @@ async fn enqueue(store: &Store, n: usize, max_attempts: u32) -> String {
 
 const LONG: Duration = Duration::from_secs(600);
 
-#[tokio::test]
-async fn enqueued_job_is_queued_with_its_payload() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn enqueued_job_is_queued_with_its_payload(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, 0).await;
     let job = s.enqueue_eval_job(&payload(&d), 3).await.unwrap();
     assert_eq!(job.state, "queued");
@@ -70,10 +68,8 @@ async fn enqueued_job_is_queued_with_its_payload() {
     );
 }
 
-#[tokio::test]
-async fn enqueue_refuses_an_unknown_draft() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn enqueue_refuses_an_unknown_draft(db: TestDb) {
+    let s = db.store().await;
     let err = s
         .enqueue_eval_job(&payload("drf_missing"), 3)
         .await
@@ -84,16 +80,14 @@ async fn enqueue_refuses_an_unknown_draft() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_claimers_on_two_handles_never_get_the_same_job() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = store(&dir).await;
+async fn concurrent_claimers_on_two_handles_never_get_the_same_job(db: TestDb) {
+    let a = db.store().await;
     let mut all = HashSet::new();
     for n in 0..40 {
         all.insert(enqueue(&a, n, 3).await);
     }
     // A second pool on the same file stands in for a second process.
-    let b = store(&dir).await;
+    let b = db.store().await;
     let mut tasks = tokio::task::JoinSet::new();
     for w in 0..8 {
         let s = if w % 2 == 0 { a.clone() } else { b.clone() };
@@ -124,10 +118,8 @@ async fn concurrent_claimers_on_two_handles_never_get_the_same_job() {
     }
 }
 
-#[tokio::test]
-async fn expired_lease_is_requeued_and_taken_over() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn expired_lease_is_requeued_and_taken_over(db: TestDb) {
+    let s = db.store().await;
     let id = enqueue(&s, 0, 3).await;
     let first = s
         .claim_job("w1", Duration::from_millis(50))
@@ -157,10 +149,8 @@ async fn expired_lease_is_requeued_and_taken_over() {
     assert_eq!(done.lease_owner, None);
 }
 
-#[tokio::test]
-async fn requeue_expired_puts_a_dead_workers_job_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn requeue_expired_puts_a_dead_workers_job_back(db: TestDb) {
+    let s = db.store().await;
     let id = enqueue(&s, 0, 3).await;
     s.claim_job("w1", Duration::from_millis(30)).await.unwrap();
     assert_eq!(s.requeue_expired().await.unwrap(), 0);
@@ -170,10 +160,8 @@ async fn requeue_expired_puts_a_dead_workers_job_back() {
     assert_eq!((job.state.as_str(), job.lease_owner), ("queued", None));
 }
 
-#[tokio::test]
-async fn heartbeat_extends_the_lease() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn heartbeat_extends_the_lease(db: TestDb) {
+    let s = db.store().await;
     let id = enqueue(&s, 0, 3).await;
     let job = s
         .claim_job("w1", Duration::from_millis(150))
@@ -192,10 +180,8 @@ async fn heartbeat_extends_the_lease() {
     assert!(!s.heartbeat(&id, "someone-else", LONG).await.unwrap());
 }
 
-#[tokio::test]
-async fn failed_attempts_retry_until_the_cap_then_fail_with_the_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn failed_attempts_retry_until_the_cap_then_fail_with_the_reason(db: TestDb) {
+    let s = db.store().await;
     let id = enqueue(&s, 0, 2).await;
     s.claim_job("w1", LONG).await.unwrap().unwrap();
     assert_eq!(
@@ -216,10 +202,8 @@ async fn failed_attempts_retry_until_the_cap_then_fail_with_the_reason() {
     assert_eq!(job.last_error.as_deref(), Some("provider still down"));
 }
 
-#[tokio::test]
-async fn a_permanent_error_fails_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_permanent_error_fails_at_once(db: TestDb) {
+    let s = db.store().await;
     let id = enqueue(&s, 0, 3).await;
     s.claim_job("w1", LONG).await.unwrap().unwrap();
     assert_eq!(
@@ -229,10 +213,8 @@ async fn a_permanent_error_fails_at_once() {
     assert_eq!(s.get_job(&id).await.unwrap().attempts, 1);
 }
 
-#[tokio::test]
-async fn a_lease_expiring_on_the_last_attempt_fails_the_job() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_lease_expiring_on_the_last_attempt_fails_the_job(db: TestDb) {
+    let s = db.store().await;
     let id = enqueue(&s, 0, 1).await;
     s.claim_job("w1", Duration::from_millis(30)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(80)).await;
@@ -246,10 +228,8 @@ async fn a_lease_expiring_on_the_last_attempt_fails_the_job() {
     );
 }
 
-#[tokio::test]
-async fn release_requeues_without_counting_the_attempt() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn release_requeues_without_counting_the_attempt(db: TestDb) {
+    let s = db.store().await;
     let id = enqueue(&s, 0, 1).await;
     s.claim_job("w1", LONG).await.unwrap().unwrap();
     assert!(s.release_job(&id, "w1").await.unwrap());
@@ -260,10 +240,8 @@ async fn release_requeues_without_counting_the_attempt() {
     assert_eq!(s.claim_job("w2", LONG).await.unwrap().unwrap().attempts, 1);
 }
 
-#[tokio::test]
-async fn one_draft_never_has_two_running_jobs() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn one_draft_never_has_two_running_jobs(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, 0).await;
     let j1 = s.enqueue_eval_job(&payload(&d), 3).await.unwrap().id;
     let j2 = s.enqueue_eval_job(&payload(&d), 3).await.unwrap().id;
@@ -279,3 +257,17 @@ async fn one_draft_never_has_two_running_jobs() {
     let third = s.claim_job("w3", LONG).await.unwrap().unwrap().id;
     assert!(third != first && (third == j1 || third == j2), "{third}");
 }
+
+backend_tests!(
+    enqueued_job_is_queued_with_its_payload,
+    enqueue_refuses_an_unknown_draft,
+    concurrent_claimers_on_two_handles_never_get_the_same_job,
+    expired_lease_is_requeued_and_taken_over,
+    requeue_expired_puts_a_dead_workers_job_back,
+    heartbeat_extends_the_lease,
+    failed_attempts_retry_until_the_cap_then_fail_with_the_reason,
+    a_permanent_error_fails_at_once,
+    a_lease_expiring_on_the_last_attempt_fails_the_job,
+    release_requeues_without_counting_the_attempt,
+    one_draft_never_has_two_running_jobs,
+);

@@ -1,7 +1,11 @@
 //! Planted secrets never reach the database file: runs, trials, tool calls and
 //! reports are redacted on the way in (SPEC §7).
 
-use skillgate_store::{NewDraft, NewReplayCase, NewToolCall, NewTrial, SkillFile, Store};
+#[macro_use]
+mod common;
+
+use common::TestDb;
+use skillgate_store::{NewDraft, NewReplayCase, NewToolCall, NewTrial, SkillFile};
 
 /// One planted value per kind, all fake.
 const SECRETS: &[&str] = &[
@@ -33,21 +37,8 @@ fn planted_text() -> String {
     )
 }
 
-fn db_bytes(dir: &std::path::Path) -> Vec<u8> {
-    let mut all = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.to_string_lossy().contains("skillgate.db") {
-            all.extend(std::fs::read(&p).unwrap());
-        }
-    }
-    all
-}
-
-#[tokio::test]
-async fn planted_secrets_of_every_kind_are_not_in_the_database_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("skillgate.db")).await.unwrap();
+async fn planted_secrets_of_every_kind_are_not_in_the_database_file(db: TestDb) {
+    let store = db.store().await;
     let text = planted_text();
     let run: skillgate_core::Run = serde_json::from_value(serde_json::json!({
         "id": "run-secret", "tenant": "t", "locale": "en",
@@ -140,8 +131,7 @@ async fn planted_secrets_of_every_kind_are_not_in_the_database_file() {
         .unwrap();
     store.close().await;
 
-    let bytes = db_bytes(dir.path());
-    let haystack = String::from_utf8_lossy(&bytes);
+    let haystack = db.raw_contents().await;
     for secret in SECRETS {
         assert!(
             !haystack.contains(secret),
@@ -153,3 +143,5 @@ async fn planted_secrets_of_every_kind_are_not_in_the_database_file() {
         "redaction markers are stored"
     );
 }
+
+backend_tests!(planted_secrets_of_every_kind_are_not_in_the_database_file,);
