@@ -21,6 +21,7 @@ pub mod jobs_stats;
 mod ops;
 mod runs;
 mod skills;
+pub mod testing;
 mod web;
 
 pub use db::Backend;
@@ -53,7 +54,8 @@ pub use web::*;
 
 use db::{Executed, Pool, on_pool};
 use skillgate_redact::{RedactionConfig, Redactor};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
@@ -114,7 +116,7 @@ impl Store {
     /// PostgreSQL server; the database must exist, migrations are applied),
     /// `sqlite://PATH`, `sqlite:…`, or a plain SQLite path.
     pub async fn open_url(url: &str) -> Result<Store, StoreError> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if is_postgres_url(url) {
             return Self::open_postgres(url).await;
         }
         if let Some(rest) = url.strip_prefix("sqlite://") {
@@ -141,6 +143,16 @@ impl Store {
             target: target.clone(),
             reason: format!("{e} (expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE)"),
         })?;
+        // One direct connection first: a pool retries until its timeout and
+        // then reports only "timed out", hiding "connection refused" or
+        // "database does not exist".
+        let probe = PgConnection::connect_with(&opts)
+            .await
+            .map_err(|e| StoreError::Open {
+                target: target.clone(),
+                reason: format!("{e}; is the server running and does the database exist?"),
+            })?;
+        let _ = probe.close().await;
         let pool = PgPoolOptions::new()
             .max_connections(PG_MAX_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(30))
@@ -294,6 +306,17 @@ pub struct AuditEntry {
     pub subject: String,
     /// Why / details.
     pub detail: String,
+}
+
+/// Whether `target` (a `--db` value) names a PostgreSQL server
+/// (`postgres://…` or `postgresql://…`) rather than a SQLite file.
+pub fn is_postgres_url(target: &str) -> bool {
+    target.starts_with("postgres://") || target.starts_with("postgresql://")
+}
+
+/// A database path or URL fit to print: a URL's password becomes `***`.
+pub fn display_target(target: &str) -> String {
+    redact_url_password(target)
 }
 
 /// `url` with the password (if any) replaced by `***`, for error messages.

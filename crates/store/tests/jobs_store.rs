@@ -1,5 +1,6 @@
-//! The job queue on a real SQLite file: atomic claims across handles, lease
-//! expiry and heartbeats, the attempts cap, one running job per draft.
+//! The job queue on a real SQLite file and a real PostgreSQL server: atomic
+//! claims across handles, lease expiry and heartbeats, the attempts cap, one
+//! running job per draft; on PostgreSQL, claims skip locked rows.
 
 #[macro_use]
 mod common;
@@ -258,6 +259,66 @@ async fn one_draft_never_has_two_running_jobs(db: TestDb) {
     assert!(third != first && (third == j1 || third == j2), "{third}");
 }
 
+async fn concurrent_claimers_never_run_two_jobs_of_one_draft(db: TestDb) {
+    let a = db.store().await;
+    let b = db.store().await;
+    let mut drafts = HashSet::new();
+    for n in 0..4 {
+        let d = draft(&a, n).await;
+        for _ in 0..3 {
+            a.enqueue_eval_job(&payload(&d), 3).await.unwrap();
+        }
+        drafts.insert(d);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for w in 0..8 {
+        let s = if w % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.spawn(async move {
+            let me = format!("w{w}");
+            let mut got = Vec::new();
+            while let Some(job) = s.claim_job(&me, LONG).await.unwrap() {
+                got.push(job.draft_id.unwrap());
+                tokio::task::yield_now().await;
+            }
+            got
+        });
+    }
+    let mut claimed = Vec::new();
+    while let Some(got) = tasks.join_next().await {
+        claimed.extend(got.unwrap());
+    }
+    claimed.sort();
+    let unique: HashSet<_> = claimed.iter().cloned().collect();
+    assert_eq!(claimed.len(), 4, "one job per draft claimed: {claimed:?}");
+    assert_eq!(unique, drafts);
+    let running = a.list_jobs(Some(JobState::Running), 100).await.unwrap();
+    assert_eq!(running.len(), 4);
+}
+
+async fn a_claim_skips_a_job_another_transaction_holds_instead_of_waiting(db: TestDb) {
+    use sqlx::Connection;
+    let s = db.store().await;
+    let first = enqueue(&s, 0, 3).await;
+    let second = enqueue(&s, 1, 3).await;
+    // Another worker's claim transaction, still open, holds the oldest job.
+    let mut other = sqlx::PgConnection::connect(db.url()).await.unwrap();
+    let mut tx = other.begin().await.unwrap();
+    sqlx::query("SELECT id FROM jobs WHERE id = $1 FOR UPDATE")
+        .bind(&first)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let got = tokio::time::timeout(Duration::from_secs(5), s.claim_job("w1", LONG))
+        .await
+        .expect("claim_job waited for the locked row instead of skipping it")
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.id, second);
+    tx.rollback().await.unwrap();
+    let next = s.claim_job("w2", LONG).await.unwrap().unwrap();
+    assert_eq!(next.id, first);
+}
+
 backend_tests!(
     enqueued_job_is_queued_with_its_payload,
     enqueue_refuses_an_unknown_draft,
@@ -270,4 +331,7 @@ backend_tests!(
     a_lease_expiring_on_the_last_attempt_fails_the_job,
     release_requeues_without_counting_the_attempt,
     one_draft_never_has_two_running_jobs,
+    concurrent_claimers_never_run_two_jobs_of_one_draft,
 );
+
+postgres_tests!(a_claim_skips_a_job_another_transaction_holds_instead_of_waiting);
