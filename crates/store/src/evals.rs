@@ -299,17 +299,17 @@ impl Store {
         };
         on_pool!(&self.pool, |e| {
             sqlx::query(
-            "INSERT INTO evals (id, draft_id, status, mode, config, created_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
-        )
-        .bind(&row.id)
-        .bind(&row.draft_id)
-        .bind(&row.status)
-        .bind(&row.mode)
-        .bind(&row.config)
-        .bind(&row.created_at)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO evals (id, draft_id, status, mode, config, created_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+            )
+            .bind(&row.id)
+            .bind(&row.draft_id)
+            .bind(&row.status)
+            .bind(&row.mode)
+            .bind(&row.config)
+            .bind(&row.created_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         Ok(row)
     }
@@ -334,11 +334,11 @@ impl Store {
     pub async fn evals_of_draft(&self, draft_id: &str) -> Result<Vec<EvalRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, EvalRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {EVAL_COLUMNS} FROM evals WHERE draft_id = $1 ORDER BY created_at DESC, id DESC"
-        )))
-        .bind(draft_id)
-        .fetch_all(e)
-        .await
+                "SELECT {EVAL_COLUMNS} FROM evals WHERE draft_id = $1 ORDER BY created_at DESC, id DESC"
+            )))
+            .bind(draft_id)
+            .fetch_all(e)
+            .await
         })?)
     }
 
@@ -347,11 +347,11 @@ impl Store {
     pub async fn unfinished_eval(&self, draft_id: &str) -> Result<Option<EvalRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, EvalRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {EVAL_COLUMNS} FROM evals WHERE draft_id = $1 AND finished_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
-        )))
-        .bind(draft_id)
-        .fetch_optional(e)
-        .await
+                "SELECT {EVAL_COLUMNS} FROM evals WHERE draft_id = $1 AND finished_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
+            )))
+            .bind(draft_id)
+            .fetch_optional(e)
+            .await
         })?)
     }
 
@@ -414,16 +414,16 @@ impl Store {
             };
             on_conn!(&mut tx, |e| {
                 sqlx::query(
-                "INSERT INTO replay_cases (id, eval_id, run_id, position, reason) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(&row.id)
-            .bind(&row.eval_id)
-            .bind(&row.run_id)
-            .bind(row.position)
-            .bind(&row.reason)
-            .execute(e)
-            .await
-            .map(Executed::from)
+                    "INSERT INTO replay_cases (id, eval_id, run_id, position, reason) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&row.id)
+                .bind(&row.eval_id)
+                .bind(&row.run_id)
+                .bind(row.position)
+                .bind(&row.reason)
+                .execute(e)
+                .await
+                .map(Executed::from)
             })?;
             rows.push(row);
         }
@@ -435,11 +435,11 @@ impl Store {
     pub async fn replay_cases(&self, eval_id: &str) -> Result<Vec<ReplayCaseRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, ReplayCaseRow>(
-            "SELECT id, eval_id, run_id, position, reason FROM replay_cases WHERE eval_id = $1 ORDER BY position",
-        )
-        .bind(eval_id)
-        .fetch_all(e)
-        .await
+                "SELECT id, eval_id, run_id, position, reason FROM replay_cases WHERE eval_id = $1 ORDER BY position",
+            )
+            .bind(eval_id)
+            .fetch_all(e)
+            .await
         })?)
     }
 
@@ -455,30 +455,30 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let inserted = on_conn!(&mut tx, |e| {
             sqlx::query(
-            "INSERT INTO trials (id, eval_id, case_id, arm, trial_index, seed, status, score, passed, transcript, grades, input_tokens, output_tokens, finished_at, error, skill_loaded, cache_hits)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-             ON CONFLICT (eval_id, case_id, arm, trial_index) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(&trial.eval_id)
-        .bind(&trial.case_id)
-        .bind(&trial.arm)
-        .bind(trial.trial_index)
-        .bind(trial.seed)
-        .bind(&trial.status)
-        .bind(trial.score)
-        .bind(trial.passed)
-        .bind(self.scrub_opt(trial.transcript.as_deref()))
-        .bind(self.scrub_opt(trial.grades.as_deref()))
-        .bind(trial.input_tokens)
-        .bind(trial.output_tokens)
-        .bind(now_rfc3339())
-        .bind(self.scrub_opt(trial.error.as_deref()))
-        .bind(trial.skill_loaded)
-        .bind(trial.cache_hits)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO trials (id, eval_id, case_id, arm, trial_index, seed, status, score, passed, transcript, grades, input_tokens, output_tokens, finished_at, error, skill_loaded, cache_hits)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                 ON CONFLICT (eval_id, case_id, arm, trial_index) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(&trial.eval_id)
+            .bind(&trial.case_id)
+            .bind(&trial.arm)
+            .bind(trial.trial_index)
+            .bind(trial.seed)
+            .bind(&trial.status)
+            .bind(trial.score)
+            .bind(trial.passed)
+            .bind(self.scrub_opt(trial.transcript.as_deref()))
+            .bind(self.scrub_opt(trial.grades.as_deref()))
+            .bind(trial.input_tokens)
+            .bind(trial.output_tokens)
+            .bind(now_rfc3339())
+            .bind(self.scrub_opt(trial.error.as_deref()))
+            .bind(trial.skill_loaded)
+            .bind(trial.cache_hits)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         if inserted.rows_affected() == 0 {
             tx.rollback().await?;
@@ -487,22 +487,22 @@ impl Store {
         for c in calls {
             on_conn!(&mut tx, |e| {
                 sqlx::query(
-                "INSERT INTO tool_calls (id, trial_id, seq, name, mode, rule, reason, arguments, result, side_effect)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(new_id("tc"))
-            .bind(&id)
-            .bind(c.seq)
-            .bind(&c.name)
-            .bind(&c.mode)
-            .bind(&c.rule)
-            .bind(&c.reason)
-            .bind(self.scrub(&c.arguments))
-            .bind(self.scrub(&c.result))
-            .bind(self.scrub_opt(c.side_effect.as_deref()))
-            .execute(e)
-            .await
-            .map(Executed::from)
+                    "INSERT INTO tool_calls (id, trial_id, seq, name, mode, rule, reason, arguments, result, side_effect)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(new_id("tc"))
+                .bind(&id)
+                .bind(c.seq)
+                .bind(&c.name)
+                .bind(&c.mode)
+                .bind(&c.rule)
+                .bind(&c.reason)
+                .bind(self.scrub(&c.arguments))
+                .bind(self.scrub(&c.result))
+                .bind(self.scrub_opt(c.side_effect.as_deref()))
+                .execute(e)
+                .await
+                .map(Executed::from)
             })?;
         }
         tx.commit().await?;
@@ -555,13 +555,13 @@ impl Store {
     pub async fn tool_calls_of_eval(&self, eval_id: &str) -> Result<Vec<ToolCallRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, ToolCallRow>(
-            "SELECT c.trial_id AS trial_id, c.seq AS seq, c.name AS name, c.mode AS mode, c.rule AS rule, c.reason AS reason, c.arguments AS arguments, c.result AS result, c.side_effect AS side_effect
-             FROM tool_calls c JOIN trials t ON t.id = c.trial_id
-             WHERE t.eval_id = $1 ORDER BY c.trial_id, c.seq",
-        )
-        .bind(eval_id)
-        .fetch_all(e)
-        .await
+                "SELECT c.trial_id AS trial_id, c.seq AS seq, c.name AS name, c.mode AS mode, c.rule AS rule, c.reason AS reason, c.arguments AS arguments, c.result AS result, c.side_effect AS side_effect
+                 FROM tool_calls c JOIN trials t ON t.id = c.trial_id
+                 WHERE t.eval_id = $1 ORDER BY c.trial_id, c.seq",
+            )
+            .bind(eval_id)
+            .fetch_all(e)
+            .await
         })?)
     }
 
@@ -576,17 +576,17 @@ impl Store {
         self.get_trial(trial_id).await?;
         on_pool!(&self.pool, |e| {
             sqlx::query(
-            "INSERT INTO grade_overrides (trial_id, score, note, grader, created_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (trial_id) DO UPDATE SET score = excluded.score, note = excluded.note, grader = excluded.grader, created_at = excluded.created_at",
-        )
-        .bind(trial_id)
-        .bind(score)
-        .bind(note)
-        .bind(grader)
-        .bind(now_rfc3339())
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO grade_overrides (trial_id, score, note, grader, created_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (trial_id) DO UPDATE SET score = excluded.score, note = excluded.note, grader = excluded.grader, created_at = excluded.created_at",
+            )
+            .bind(trial_id)
+            .bind(score)
+            .bind(note)
+            .bind(grader)
+            .bind(now_rfc3339())
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         Ok(())
     }
@@ -631,28 +631,28 @@ impl Store {
         for body in case_reports {
             on_conn!(&mut tx, |e| {
                 sqlx::query(
-                "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'case', $3, $4)",
-            )
-            .bind(new_id("rpt"))
-            .bind(eval_id)
-            .bind(self.scrub(body))
-            .bind(&now)
-            .execute(e)
-            .await
-            .map(Executed::from)
+                    "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'case', $3, $4)",
+                )
+                .bind(new_id("rpt"))
+                .bind(eval_id)
+                .bind(self.scrub(body))
+                .bind(&now)
+                .execute(e)
+                .await
+                .map(Executed::from)
             })?;
         }
         on_conn!(&mut tx, |e| {
             sqlx::query(
-            "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'eval', $3, $4)",
-        )
-        .bind(&report_id)
-        .bind(eval_id)
-        .bind(self.scrub(eval_report))
-        .bind(&now)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'eval', $3, $4)",
+            )
+            .bind(&report_id)
+            .bind(eval_id)
+            .bind(self.scrub(eval_report))
+            .bind(&now)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         let done = on_conn!(&mut tx, |e| {
             sqlx::query("UPDATE evals SET status = $1, mode = $2, finished_at = $3 WHERE id = $4")
@@ -678,11 +678,11 @@ impl Store {
     pub async fn eval_report(&self, eval_id: &str) -> Result<Option<ReportRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, ReportRow>(
-            "SELECT id, eval_id, kind, body, created_at FROM reports WHERE eval_id = $1 AND kind = 'eval' ORDER BY created_at DESC, id DESC LIMIT 1",
-        )
-        .bind(eval_id)
-        .fetch_optional(e)
-        .await
+                "SELECT id, eval_id, kind, body, created_at FROM reports WHERE eval_id = $1 AND kind = 'eval' ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(eval_id)
+            .fetch_optional(e)
+            .await
         })?)
     }
 
@@ -690,10 +690,10 @@ impl Store {
     pub async fn latest_eval_report(&self) -> Result<Option<ReportRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, ReportRow>(
-            "SELECT id, eval_id, kind, body, created_at FROM reports WHERE kind = 'eval' ORDER BY created_at DESC, id DESC LIMIT 1",
-        )
-        .fetch_optional(e)
-        .await
+                "SELECT id, eval_id, kind, body, created_at FROM reports WHERE kind = 'eval' ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .fetch_optional(e)
+            .await
         })?)
     }
 
@@ -713,14 +713,14 @@ impl Store {
     pub async fn case_reports(&self, eval_id: &str) -> Result<Vec<ReportRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, ReportRow>(
-            "SELECT id, eval_id, kind, body, created_at FROM reports
-             WHERE eval_id = $1 AND kind = 'case'
-               AND created_at = (SELECT MAX(created_at) FROM reports WHERE eval_id = $1 AND kind = 'case')
-             ORDER BY id",
-        )
-        .bind(eval_id)
-        .fetch_all(e)
-        .await
+                "SELECT id, eval_id, kind, body, created_at FROM reports
+                 WHERE eval_id = $1 AND kind = 'case'
+                   AND created_at = (SELECT MAX(created_at) FROM reports WHERE eval_id = $1 AND kind = 'case')
+                 ORDER BY id",
+            )
+            .bind(eval_id)
+            .fetch_all(e)
+            .await
         })?)
     }
 
@@ -754,17 +754,17 @@ impl Store {
         };
         on_pool!(&self.pool, |e| {
             sqlx::query(
-            "INSERT INTO pinned_cases (skill_name, run_id, reason, added_by, added_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (skill_name, run_id) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at",
-        )
-        .bind(&row.skill_name)
-        .bind(&row.run_id)
-        .bind(&row.reason)
-        .bind(&row.added_by)
-        .bind(&row.added_at)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO pinned_cases (skill_name, run_id, reason, added_by, added_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (skill_name, run_id) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at",
+            )
+            .bind(&row.skill_name)
+            .bind(&row.run_id)
+            .bind(&row.reason)
+            .bind(&row.added_by)
+            .bind(&row.added_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         Ok(row)
     }
@@ -773,11 +773,11 @@ impl Store {
     pub async fn pinned_cases(&self, skill_name: &str) -> Result<Vec<PinnedCaseRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, PinnedCaseRow>(
-            "SELECT skill_name, run_id, reason, added_by, added_at FROM pinned_cases WHERE skill_name = $1 ORDER BY added_at, run_id",
-        )
-        .bind(skill_name)
-        .fetch_all(e)
-        .await
+                "SELECT skill_name, run_id, reason, added_by, added_at FROM pinned_cases WHERE skill_name = $1 ORDER BY added_at, run_id",
+            )
+            .bind(skill_name)
+            .fetch_all(e)
+            .await
         })?)
     }
 
@@ -835,7 +835,7 @@ impl Store {
             sqlx::query_as::<_, CandidateRow>(sqlx::AssertSqlSafe(format!(
                 "SELECT {RUN_COLUMNS}, NULL AS fts_rank, FALSE AS pinned, NULL AS pin_reason
                  FROM runs r WHERE r.tenant = $1 AND r.accepted AND r.skill_hint = $2
-                 ORDER BY r.accepted_at DESC, r.id LIMIT $3"
+                 ORDER BY r.accepted_at DESC NULLS LAST, r.id LIMIT $3"
             )))
             .bind(&q.tenant)
             .bind(&q.skill_name)
@@ -865,7 +865,7 @@ impl Store {
                         "SELECT {RUN_COLUMNS}, bm25(runs_fts) AS fts_rank, FALSE AS pinned, NULL AS pin_reason
                          FROM runs_fts JOIN runs r ON r.rowid = runs_fts.rowid
                          WHERE runs_fts MATCH $1 AND r.tenant = $2 AND r.accepted
-                         ORDER BY bm25(runs_fts), r.accepted_at DESC LIMIT $3"
+                         ORDER BY bm25(runs_fts), r.accepted_at DESC NULLS LAST LIMIT $3"
                     )))
                     .bind(&expr)
                     .bind(&q.tenant)
@@ -886,7 +886,7 @@ impl Store {
                                FROM runs r
                                WHERE (r.task || ' ' || r.tool_names) ILIKE ANY ($1::text[])
                                  AND r.tenant = $2 AND r.accepted) r
-                         ORDER BY fts_rank, r.accepted_at DESC LIMIT $3"
+                         ORDER BY fts_rank, r.accepted_at DESC NULLS LAST LIMIT $3"
                     )))
                     .bind(&patterns)
                     .bind(&q.tenant)

@@ -600,13 +600,13 @@ async fn setting_on(conn: &mut impl AsConn, key: &str) -> Result<Option<String>>
 async fn set_setting_on(conn: &mut impl AsConn, key: &str, value: &str) -> Result<()> {
     on_conn!(conn, |e| {
         sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(e)
-    .await
-    .map(Executed::from)
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(e)
+        .await
+        .map(Executed::from)
     })?;
     Ok(())
 }
@@ -691,17 +691,17 @@ async fn audit_on(
 ) -> Result<()> {
     on_conn!(conn, |e| {
         sqlx::query(
-        "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(new_id("aud"))
-    .bind(now_rfc3339())
-    .bind(actor)
-    .bind(action)
-    .bind(subject)
-    .bind(detail)
-    .execute(e)
-    .await
-    .map(Executed::from)
+            "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id("aud"))
+        .bind(now_rfc3339())
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .bind(detail)
+        .execute(e)
+        .await
+        .map(Executed::from)
     })?;
     Ok(())
 }
@@ -853,11 +853,11 @@ async fn version_of_draft_on(
 ) -> Result<Option<SkillVersionRow>> {
     Ok(on_conn!(conn, |e| {
         sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE source_draft_id = $1 ORDER BY version LIMIT 1"
-    )))
-    .bind(draft_id)
-    .fetch_optional(e)
-    .await
+            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE source_draft_id = $1 ORDER BY version LIMIT 1"
+        )))
+        .bind(draft_id)
+        .fetch_optional(e)
+        .await
     })?)
 }
 
@@ -1010,22 +1010,22 @@ impl Store {
         })?;
         on_conn!(&mut tx, |e| {
             sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO reviews ({REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        )))
-        .bind(&row.id)
-        .bind(&row.draft_id)
-        .bind(&row.decision)
-        .bind(&row.rationale)
-        .bind(&row.reviewer)
-        .bind(row.decision_seconds)
-        .bind(&row.superseded_by)
-        .bind(&row.eval_id)
-        .bind(&row.created_at)
-        .bind(&row.gate_recommendation)
-        .bind(row.gate_agreed)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO reviews ({REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            )))
+            .bind(&row.id)
+            .bind(&row.draft_id)
+            .bind(&row.decision)
+            .bind(&row.rationale)
+            .bind(&row.reviewer)
+            .bind(row.decision_seconds)
+            .bind(&row.superseded_by)
+            .bind(&row.eval_id)
+            .bind(&row.created_at)
+            .bind(&row.gate_recommendation)
+            .bind(row.gate_agreed)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         let status = match review.decision {
             ReviewDecision::Approve => "approved",
@@ -1139,11 +1139,11 @@ impl Store {
         }
         let current = on_conn!(&mut tx, |e| {
             sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version DESC LIMIT 1"
-        )))
-        .bind(&draft.skill_name)
-        .fetch_optional(e)
-        .await
+                "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version DESC LIMIT 1"
+            )))
+            .bind(&draft.skill_name)
+            .fetch_optional(e)
+            .await
         })?;
         if let Some(current) = current
             && draft.revises_version_id.as_deref() != Some(current.id.as_str())
@@ -1170,12 +1170,12 @@ impl Store {
         let version = if verdict.allowed {
             let claimed = on_conn!(&mut tx, |e| {
                 sqlx::query(
-                "UPDATE drafts SET status = 'published' WHERE id = $1 AND status <> 'published'",
-            )
-            .bind(&draft.id)
-            .execute(e)
-            .await
-            .map(Executed::from)
+                    "UPDATE drafts SET status = 'published' WHERE id = $1 AND status <> 'published'",
+                )
+                .bind(&draft.id)
+                .execute(e)
+                .await
+                .map(Executed::from)
             })?
             .rows_affected();
             if claimed == 0 {
@@ -1308,11 +1308,11 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let versions = on_conn!(&mut tx, |e| {
             sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version"
-        )))
-        .bind(skill)
-        .fetch_all(e)
-        .await
+                "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version"
+            )))
+            .bind(skill)
+            .fetch_all(e)
+            .await
         })?;
         let Some(current) = versions.last().cloned() else {
             return Err(GovernanceError::SkillNotFound(skill.to_string()));
@@ -1365,20 +1365,20 @@ impl Store {
         let id = new_id("rbk");
         on_conn!(&mut tx, |e| {
             sqlx::query(
-            "INSERT INTO rollbacks (id, skill_name, from_version, to_version, new_version_id, reason, actor, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(skill)
-        .bind(current.version)
-        .bind(target.version)
-        .bind(&new_version.id)
-        .bind(&reason)
-        .bind(&actor)
-        .bind(&new_version.created_at)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO rollbacks (id, skill_name, from_version, to_version, new_version_id, reason, actor, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&id)
+            .bind(skill)
+            .bind(current.version)
+            .bind(target.version)
+            .bind(&new_version.id)
+            .bind(&reason)
+            .bind(&actor)
+            .bind(&new_version.created_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         audit_on(
             &mut tx,
@@ -1683,15 +1683,15 @@ impl Store {
         })?;
         on_conn!(&mut tx, |e| {
             sqlx::query(
-            "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'eval', $3, $4)",
-        )
-        .bind(new_id("rpt"))
-        .bind(&eval_id)
-        .bind(report.to_string())
-        .bind(&now)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'eval', $3, $4)",
+            )
+            .bind(new_id("rpt"))
+            .bind(&eval_id)
+            .bind(report.to_string())
+            .bind(&now)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         tx.commit().await?;
         Ok(eval_id)

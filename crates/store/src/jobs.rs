@@ -241,18 +241,18 @@ impl Store {
         let id = new_id("job");
         on_pool!(&self.pool, |e| {
             sqlx::query(
-            "INSERT INTO jobs (id, kind, draft_id, payload, state, attempts, max_attempts, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $6)",
-        )
-        .bind(&id)
-        .bind(JOB_KIND_EVAL)
-        .bind(&payload.draft_id)
-        .bind(self.scrub(&body))
-        .bind(i64::from(max_attempts))
-        .bind(&now)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO jobs (id, kind, draft_id, payload, state, attempts, max_attempts, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $6)",
+            )
+            .bind(&id)
+            .bind(JOB_KIND_EVAL)
+            .bind(&payload.draft_id)
+            .bind(self.scrub(&body))
+            .bind(i64::from(max_attempts))
+            .bind(&now)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         self.get_job(&id).await
     }
@@ -281,12 +281,12 @@ impl Store {
     ) -> Result<Vec<JobRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY created_at DESC, id DESC LIMIT $2"
-        )))
-        .bind(state.map(JobState::as_str))
-        .bind(limit)
-        .fetch_all(e)
-        .await
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY created_at DESC, id DESC LIMIT $2"
+            )))
+            .bind(state.map(JobState::as_str))
+            .bind(limit)
+            .fetch_all(e)
+            .await
         })?)
     }
 
@@ -337,16 +337,16 @@ impl Store {
         };
         on_conn!(&mut tx, |e| {
             sqlx::query(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $1, lease_expires_at = $2, heartbeat_at = $3, updated_at = $3
-             WHERE id = $4",
-        )
-        .bind(worker_id)
-        .bind(expiry(lease))
-        .bind(&now)
-        .bind(&id)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $1, lease_expires_at = $2, heartbeat_at = $3, updated_at = $3
+                 WHERE id = $4",
+            )
+            .bind(worker_id)
+            .bind(expiry(lease))
+            .bind(&now)
+            .bind(&id)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         let row = on_conn!(&mut tx, |e| {
             sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(format!(

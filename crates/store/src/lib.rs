@@ -324,15 +324,14 @@ fn redact_url_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let (authority, tail) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
+    // The userinfo ends at the last '@' before the query string, so a
+    // password holding '/' or '@' is hidden whole.
+    let authority_end = rest.find('?').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_string();
     };
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_string(),
-        },
+    match rest[..at].split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***{}", &rest[at..]),
         None => url.to_string(),
     }
 }
@@ -351,5 +350,10 @@ mod tests {
             redact_url_password("postgres://sg@db/skillgate"),
             "postgres://sg@db/skillgate"
         );
+        assert_eq!(
+            redact_url_password("postgres://sg:a/b@c@db/skillgate?sslmode=require"),
+            "postgres://sg:***@db/skillgate?sslmode=require"
+        );
+        assert_eq!(redact_url_password("skillgate.db"), "skillgate.db");
     }
 }

@@ -370,12 +370,12 @@ impl Store {
     pub async fn ops_reviews(&self, since: Option<&str>) -> Result<Vec<OpsReviewRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, OpsReviewRow>(
-            "SELECT draft_id, decision, decision_seconds, (superseded_by IS NOT NULL) AS superseded, created_at
-             FROM reviews WHERE created_at >= $1 ORDER BY created_at, id",
-        )
-        .bind(since.unwrap_or(""))
-        .fetch_all(e)
-        .await
+                "SELECT draft_id, decision, decision_seconds, (superseded_by IS NOT NULL) AS superseded, created_at
+                 FROM reviews WHERE created_at >= $1 ORDER BY created_at, id",
+            )
+            .bind(since.unwrap_or(""))
+            .fetch_all(e)
+            .await
         })?)
     }
 
@@ -605,13 +605,13 @@ impl Store {
             })?;
             let tool_calls: i64 = on_conn!(&mut tx, |e| {
                 sqlx::query_scalar(
-                "SELECT COUNT(*) FROM tool_calls WHERE trial_id IN (SELECT id FROM trials WHERE eval_id = $1)
-                 AND NOT (arguments = $2 AND result = $2 AND (side_effect IS NULL OR side_effect = $2))",
-            )
-            .bind(eval_id)
-            .bind(PURGED_JSON)
-            .fetch_one(e)
-            .await
+                    "SELECT COUNT(*) FROM tool_calls WHERE trial_id IN (SELECT id FROM trials WHERE eval_id = $1)
+                     AND NOT (arguments = $2 AND result = $2 AND (side_effect IS NULL OR side_effect = $2))",
+                )
+                .bind(eval_id)
+                .bind(PURGED_JSON)
+                .fetch_one(e)
+                .await
             })?;
             let case_reports: i64 = on_conn!(&mut tx, |e| {
                 sqlx::query_scalar(
@@ -675,17 +675,17 @@ impl Store {
         );
         on_conn!(&mut tx, |e| {
             sqlx::query(
-            "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(crate::new_id("aud"))
-        .bind(crate::now_rfc3339())
-        .bind(actor)
-        .bind(AUDIT_RETENTION_PURGE)
-        .bind("store")
-        .bind(detail)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(crate::new_id("aud"))
+            .bind(crate::now_rfc3339())
+            .bind(actor)
+            .bind(AUDIT_RETENTION_PURGE)
+            .bind("store")
+            .bind(detail)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         tx.commit().await?;
         Ok(counts)

@@ -85,24 +85,24 @@ impl Store {
                         run.tool_calls.iter().map(|c| c.name.as_str()).collect();
                     on_conn!(&mut tx, |e| {
                         sqlx::query(
-                        "INSERT INTO runs (id, tenant, locale, task, tool_names, skill_hint, accepted, accepted_at, created_at, content_hash, body, imported_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                    )
-                    .bind(&run.id)
-                    .bind(&run.tenant)
-                    .bind(&run.locale)
-                    .bind(&task)
-                    .bind(tool_names.join(" "))
-                    .bind(&run.skill)
-                    .bind(run.accepted)
-                    .bind(&run.accepted_at)
-                    .bind(&run.created_at)
-                    .bind(&hash)
-                    .bind(&body)
-                    .bind(&now)
-                    .execute(e)
-                    .await
-                    .map(Executed::from)
+                            "INSERT INTO runs (id, tenant, locale, task, tool_names, skill_hint, accepted, accepted_at, created_at, content_hash, body, imported_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                        )
+                        .bind(&run.id)
+                        .bind(&run.tenant)
+                        .bind(&run.locale)
+                        .bind(&task)
+                        .bind(tool_names.join(" "))
+                        .bind(&run.skill)
+                        .bind(run.accepted)
+                        .bind(&run.accepted_at)
+                        .bind(&run.created_at)
+                        .bind(&hash)
+                        .bind(&body)
+                        .bind(&now)
+                        .execute(e)
+                        .await
+                        .map(Executed::from)
                     })?;
                     outcome.inserted += 1;
                 }
@@ -134,11 +134,11 @@ impl Store {
     pub async fn list_runs(&self, limit: i64) -> Result<Vec<RunSummary>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, RunSummary>(
-            "SELECT id, tenant, locale, task, tool_names, skill_hint, accepted, accepted_at FROM runs ORDER BY id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(e)
-        .await
+                "SELECT id, tenant, locale, task, tool_names, skill_hint, accepted, accepted_at FROM runs ORDER BY id LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(e)
+            .await
         })?)
     }
 

@@ -113,14 +113,14 @@ async fn put_blobs(tx: &mut impl AsConn, files: &[SkillFile]) -> Result<(), Stor
     for f in files {
         on_conn!(tx, |e| {
             sqlx::query(
-            "INSERT INTO blobs (hash, size, content) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
-        )
-        .bind(content_hash(&f.bytes))
-        .bind(f.bytes.len() as i64)
-        .bind(&f.bytes)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO blobs (hash, size, content) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(content_hash(&f.bytes))
+            .bind(f.bytes.len() as i64)
+            .bind(&f.bytes)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
     }
     Ok(())
@@ -166,19 +166,19 @@ impl Store {
         };
         on_conn!(&mut tx, |e| {
             sqlx::query(
-            "INSERT INTO skill_versions (id, skill_name, version, description, content_hash, source_draft_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&row.id)
-        .bind(&row.skill_name)
-        .bind(row.version)
-        .bind(&row.description)
-        .bind(&row.content_hash)
-        .bind(&row.source_draft_id)
-        .bind(&row.created_at)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO skill_versions (id, skill_name, version, description, content_hash, source_draft_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&row.id)
+            .bind(&row.skill_name)
+            .bind(row.version)
+            .bind(&row.description)
+            .bind(&row.content_hash)
+            .bind(&row.source_draft_id)
+            .bind(&row.created_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         for f in files {
             on_conn!(&mut tx, |e| {
@@ -204,11 +204,11 @@ impl Store {
     ) -> Result<Option<SkillVersionRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version DESC LIMIT 1"
-        )))
-        .bind(name)
-        .fetch_optional(e)
-        .await
+                "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version DESC LIMIT 1"
+            )))
+            .bind(name)
+            .fetch_optional(e)
+            .await
         })?)
     }
 
@@ -216,11 +216,11 @@ impl Store {
     pub async fn skill_versions(&self, name: &str) -> Result<Vec<SkillVersionRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version"
-        )))
-        .bind(name)
-        .fetch_all(e)
-        .await
+                "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version"
+            )))
+            .bind(name)
+            .fetch_all(e)
+            .await
         })?)
     }
 
@@ -341,11 +341,11 @@ impl Store {
     ) -> Result<Vec<SkillFile>, StoreError> {
         let rows: Vec<(String, Vec<u8>)> = on_pool!(&self.pool, |e| {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT f.path, b.content FROM {table} f JOIN blobs b ON b.hash = f.blob_hash WHERE f.{key} = $1 ORDER BY f.path"
-        )))
-        .bind(id)
-        .fetch_all(e)
-        .await
+                "SELECT f.path, b.content FROM {table} f JOIN blobs b ON b.hash = f.blob_hash WHERE f.{key} = $1 ORDER BY f.path"
+            )))
+            .bind(id)
+            .fetch_all(e)
+            .await
         })?;
         Ok(rows
             .into_iter()

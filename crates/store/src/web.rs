@@ -68,16 +68,16 @@ impl Store {
         };
         on_pool!(&self.pool, |e| {
             sqlx::query(
-            "INSERT INTO api_tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&row.id)
-        .bind(&row.name)
-        .bind(&row.role)
-        .bind(token_hash)
-        .bind(&row.created_at)
-        .execute(e)
-        .await
-        .map(Executed::from)
+                "INSERT INTO api_tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&row.id)
+            .bind(&row.name)
+            .bind(&row.role)
+            .bind(token_hash)
+            .bind(&row.created_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
         })?;
         Ok(row)
     }
@@ -89,11 +89,11 @@ impl Store {
     ) -> Result<Option<ApiTokenRow>, StoreError> {
         Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, ApiTokenRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
-        )))
-        .bind(token_hash)
-        .fetch_optional(e)
-        .await
+                "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
+            )))
+            .bind(token_hash)
+            .fetch_optional(e)
+            .await
         })?)
     }
 
