@@ -179,9 +179,11 @@ async fn requeue_expired_in(conn: &mut impl AsConn, now: &str) -> Result<u64, St
 ///
 /// The one-running-job-per-draft rule needs more than row locks on
 /// PostgreSQL (two claimers could lock two queued jobs of one draft at
-/// once), so the draft is also guarded by a transaction-level advisory lock
-/// and re-checked after taking it: a claimer that loses that race leaves
-/// the job queued and tries the next one.
+/// once), so the draft is also guarded by a transaction-level advisory lock,
+/// taken without waiting, and re-checked after taking it: a claimer that
+/// cannot take it (another claimer is deciding on that draft) or finds the
+/// draft running leaves the job queued and tries the next one. Nothing here
+/// waits on a lock, so concurrent claims cannot deadlock.
 async fn pg_lock_next_job(conn: &mut sqlx::PgConnection) -> Result<Option<String>, StoreError> {
     let mut skip: Vec<String> = Vec::new();
     loop {
@@ -202,18 +204,24 @@ async fn pg_lock_next_job(conn: &mut sqlx::PgConnection) -> Result<Option<String
         let Some(draft_id) = draft_id else {
             return Ok(Some(id));
         };
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('skillgate.job.draft'), hashtext($1))")
-            .bind(&draft_id)
-            .execute(&mut *conn)
-            .await?;
-        let running = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM jobs WHERE draft_id = $1 AND state = 'running'",
+        // Never wait for the lock: a claimer holding one draft's lock may be
+        // about to try another draft's, and waiting could deadlock.
+        let locked = sqlx::query_scalar::<_, bool>(
+            "SELECT pg_try_advisory_xact_lock(hashtext('skillgate.job.draft'), hashtext($1))",
         )
         .bind(&draft_id)
         .fetch_one(&mut *conn)
         .await?;
-        if running == 0 {
-            return Ok(Some(id));
+        if locked {
+            let running = sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM jobs WHERE draft_id = $1 AND state = 'running'",
+            )
+            .bind(&draft_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            if running == 0 {
+                return Ok(Some(id));
+            }
         }
         skip.push(id);
     }

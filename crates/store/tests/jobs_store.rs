@@ -263,7 +263,7 @@ async fn concurrent_claimers_never_run_two_jobs_of_one_draft(db: TestDb) {
     let a = db.store().await;
     let b = db.store().await;
     let mut drafts = HashSet::new();
-    for n in 0..4 {
+    for n in 0..12 {
         let d = draft(&a, n).await;
         for _ in 0..3 {
             a.enqueue_eval_job(&payload(&d), 3).await.unwrap();
@@ -289,10 +289,10 @@ async fn concurrent_claimers_never_run_two_jobs_of_one_draft(db: TestDb) {
     }
     claimed.sort();
     let unique: HashSet<_> = claimed.iter().cloned().collect();
-    assert_eq!(claimed.len(), 4, "one job per draft claimed: {claimed:?}");
+    assert_eq!(claimed.len(), 12, "one job per draft claimed: {claimed:?}");
     assert_eq!(unique, drafts);
     let running = a.list_jobs(Some(JobState::Running), 100).await.unwrap();
-    assert_eq!(running.len(), 4);
+    assert_eq!(running.len(), 12);
 }
 
 async fn a_claim_skips_a_job_another_transaction_holds_instead_of_waiting(db: TestDb) {
