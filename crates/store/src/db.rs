@@ -5,15 +5,20 @@
 //! cannot read SQLite `BOOLEAN` columns (its SQLite mapping refuses the
 //! declared `BOOLEAN` type and hands back integers where `bool` is wanted),
 //! and the store has many boolean columns. Instead every statement is written
-//! once, in portable SQL, and the [`on_pool!`] / [`on_conn!`] macros compile it for both drivers:
+//! once, in portable SQL, and the [`on_pool!`] / [`on_conn!`] macros compile
+//! it for both drivers:
 //!
 //! ```ignore
-//! let n = on_pool!(&self.pool, |e| sqlx::query("…").bind(x).execute(e).await)?;
-//! let row = on_conn!(&mut tx, |e| sqlx::query_as::<_, Row>("…").fetch_one(e).await)?;
+//! let n = on_pool!(&self.pool, |e| {
+//!     sqlx::query("…").bind(x).execute(e).await.map(Executed::from)
+//! })?
+//! .rows_affected();
+//! let row = on_conn!(&mut tx, |e| {
+//!     sqlx::query_as::<_, Row>("…").fetch_one(e).await
+//! })?;
 //! ```
 //!
-//! `execute` results are turned into `rows_affected()` by the caller's code
-//! (`.map(|r| r.rows_affected())`) so both arms have one type. The few
+//! `execute` results become [`Executed`] so both arms have one type. The few
 //! dialect-specific statements (full-text search, the job claim) match on
 //! [`Pool`] / [`Conn`] by hand.
 
