@@ -319,6 +319,39 @@ async fn a_claim_skips_a_job_another_transaction_holds_instead_of_waiting(db: Te
     assert_eq!(next.id, first);
 }
 
+async fn queue_stats_count_states_and_expired_leases_and_find_a_drafts_pending_job(db: TestDb) {
+    let s = db.store().await;
+    let d = draft(&s, 0).await;
+    let first = s.enqueue_eval_job(&payload(&d), 1).await.unwrap().id;
+    let other = enqueue(&s, 1, 3).await;
+    let claimed = s.claim_job("w1", LONG).await.unwrap().unwrap();
+    assert_eq!(claimed.id, first);
+    let later = "9999-01-01T00:00:00.000Z";
+    let stats = s.job_queue_stats(later).await.unwrap();
+    assert_eq!(stats.count(JobState::Queued), 1);
+    assert_eq!(stats.count(JobState::Running), 1);
+    assert_eq!(stats.count(JobState::Done), 0);
+    assert_eq!(
+        stats.running_lease_expired, 1,
+        "the lease ends before {later}"
+    );
+    let queued = s.get_job(&other).await.unwrap();
+    assert_eq!(stats.oldest_queued_since, Some(queued.updated_at));
+    let now = s.job_queue_stats(&claimed.created_at).await.unwrap();
+    assert_eq!(now.running_lease_expired, 0);
+    assert_eq!(s.pending_job_of_draft(&d).await.unwrap().unwrap().id, first);
+    assert_eq!(
+        s.fail_job(&first, "w1", "boom", false).await.unwrap(),
+        Some(JobState::Failed)
+    );
+    let failed = s.pending_job_of_draft(&d).await.unwrap().unwrap();
+    assert_eq!(
+        (failed.id.as_str(), failed.state.as_str()),
+        (first.as_str(), "failed")
+    );
+    assert!(s.pending_job_of_draft("drf_none").await.unwrap().is_none());
+}
+
 backend_tests!(
     enqueued_job_is_queued_with_its_payload,
     enqueue_refuses_an_unknown_draft,
@@ -332,6 +365,7 @@ backend_tests!(
     release_requeues_without_counting_the_attempt,
     one_draft_never_has_two_running_jobs,
     concurrent_claimers_never_run_two_jobs_of_one_draft,
+    queue_stats_count_states_and_expired_leases_and_find_a_drafts_pending_job,
 );
 
 postgres_tests!(a_claim_skips_a_job_another_transaction_holds_instead_of_waiting);
