@@ -7,7 +7,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "skillgate", version, about, long_about = None)]
 pub struct Cli {
-    /// SQLite database file (created if missing).
+    /// Database: a SQLite file (created if missing) or a PostgreSQL URL
+    /// (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB`; the database must exist).
     #[arg(
         long,
         global = true,

@@ -1,4 +1,5 @@
-//! `skillgate worker` with the real binary on one SQLite file: concurrent
+//! `skillgate worker` with the real binary on one SQLite file (and on one
+//! PostgreSQL queue when `SKILLGATE_TEST_POSTGRES_URL` is set): concurrent
 //! workers run each queued eval once; a SIGKILLed worker's job is taken over
 //! after its lease and finished without repeating stored trials; Ctrl-C gives
 //! the lease back; `--metrics-addr` serves `/metrics`.
@@ -46,6 +47,11 @@ fn trial_seeds(server: &ScriptedServer) -> Vec<u64> {
 
 /// A `skillgate` process in `dir` talking to `server`, not waited for.
 fn spawn(dir: &Path, server: &ScriptedServer, args: &[&str]) -> Child {
+    spawn_on(dir, "eval.db", server, args)
+}
+
+/// [`spawn`] on the database `db` (a SQLite path or a PostgreSQL URL).
+fn spawn_on(dir: &Path, db: &str, server: &ScriptedServer, args: &[&str]) -> Child {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("skillgate"));
     cmd.current_dir(dir)
         .env("SKILLGATE_BASE_URL", server.openai_base_url())
@@ -57,7 +63,7 @@ fn spawn(dir: &Path, server: &ScriptedServer, args: &[&str]) -> Child {
         .env_remove("SKILLGATE_JUDGE_PROVIDER")
         .env_remove("SKILLGATE_JUDGE_BASE_URL")
         .env_remove("SKILLGATE_JUDGE_MODEL")
-        .args(["--db", "eval.db", "--config", "skillgate.toml"])
+        .args(["--db", db, "--config", "skillgate.toml"])
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -104,7 +110,12 @@ fn wait_exit(child: &mut Child, limit: Duration) -> (std::process::ExitStatus, S
 
 /// `skillgate eval DRAFT --queue`; returns the printed job id.
 fn queue(dir: &Path, draft: &str) -> String {
-    let out = skillgate(dir)
+    queue_on(dir, "eval.db", draft)
+}
+
+/// [`queue`] on the database `db`.
+fn queue_on(dir: &Path, db: &str, draft: &str) -> String {
+    let out = skillgate_on(dir, db)
         .args(["eval", draft, "--queue"])
         .output()
         .unwrap();
@@ -390,8 +401,9 @@ async fn metrics_addr_serves_the_prometheus_text() {
 }
 
 #[test]
-fn postgres_url_is_refused_as_not_supported_yet() {
+fn an_unreachable_postgres_url_fails_at_once_naming_it_without_its_password() {
     let tmp = tempfile::tempdir().unwrap();
+    let started = Instant::now();
     let out = assert_cmd::Command::cargo_bin("skillgate")
         .unwrap()
         .current_dir(tmp.path())
@@ -399,21 +411,99 @@ fn postgres_url_is_refused_as_not_supported_yet() {
         .env_remove("SKILLGATE_CONFIG")
         .args([
             "--db",
-            "postgres://db.example/skillgate",
+            "postgres://sg:Pl4ntedPgPass@127.0.0.1:1/skillgate",
             "worker",
             "--once",
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "a refused connection is reported at once, not after a pool timeout"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("PostgreSQL") && err.contains("not supported yet"),
+        err.contains("postgres://sg:***@127.0.0.1:1/skillgate") && err.contains("refused"),
         "{err}"
     );
-    assert!(
-        !tmp.path().join("postgres:").exists(),
+    assert!(!err.contains("Pl4ntedPgPass"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
         "no file was created"
+    );
+}
+
+/// Two `skillgate worker` processes sharing one PostgreSQL queue run each
+/// queued eval once (skipped without `SKILLGATE_TEST_POSTGRES_URL`, fails
+/// without it under CI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_on_postgres_run_each_queued_eval_exactly_once() {
+    let Some(server_url) = skillgate_store::testing::postgres_test_server().unwrap() else {
+        eprintln!("skipping: SKILLGATE_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let schema = skillgate_store::testing::PgTestSchema::create(&server_url)
+        .await
+        .unwrap();
+    let url = schema.url();
+    let tmp = tempfile::tempdir().unwrap();
+    let d1 = fixture_on(tmp.path(), url).await;
+    let store = Store::open_url(url).await.unwrap();
+    assert_eq!(store.backend(), skillgate_store::Backend::Postgres);
+    let d2 = second_draft(&store).await;
+    let j1 = queue_on(tmp.path(), url, &d1);
+    let j2 = queue_on(tmp.path(), url, &d2);
+
+    let server = skillgate_scripted_llm::start(script(30)).await.unwrap();
+    let mut a = spawn_on(
+        tmp.path(),
+        url,
+        &server,
+        &["--json", "worker", "--once", "--id", "wa"],
+    );
+    let mut b = spawn_on(
+        tmp.path(),
+        url,
+        &server,
+        &["--json", "worker", "--once", "--id", "wb"],
+    );
+    let mut done = 0;
+    for child in [&mut a, &mut b] {
+        let (status, out, err) = wait_exit(child, Duration::from_secs(120));
+        assert!(status.success(), "{err}");
+        assert!(
+            err.contains("postgres://"),
+            "the worker names its queue: {err}"
+        );
+        let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(summary["failed"], 0, "{err}");
+        done += summary["done"].as_u64().unwrap();
+    }
+    assert_eq!(done, 2, "two jobs done between the two workers");
+    for (job_id, draft) in [(&j1, &d1), (&j2, &d2)] {
+        let eval_id = single_eval_with_unique_trials(&store, draft).await;
+        let job = store.get_job(job_id).await.unwrap();
+        assert_eq!((job.state.as_str(), job.attempts), ("done", 1));
+        let result: serde_json::Value =
+            serde_json::from_str(job.result.as_deref().unwrap()).unwrap();
+        assert_eq!(result["eval_id"], eval_id.as_str());
+    }
+    assert_eq!(trial_seeds(&server).len(), 36);
+    assert!(
+        !tmp.path().join("eval.db").exists(),
+        "nothing was written to a SQLite file"
+    );
+
+    let out = skillgate_on(tmp.path(), url)
+        .args(["--json", "doctor"])
+        .output()
+        .unwrap();
+    let doctor = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        doctor.contains("(postgres; 3 runs, 3 accepted)"),
+        "{doctor}"
     );
 }
 

@@ -5,10 +5,13 @@
 //! trial_index) and a trial is written with its tool calls in one transaction,
 //! so a killed eval resumes without repeating or half-writing a trial.
 //!
-//! Case selection uses the SQLite FTS5 table `runs_fts` (trigram tokenizer) in
-//! [`Store::case_candidates`] only; the PostgreSQL mapping (tsvector + pg_trgm)
-//! is noted in `migrations/0002_eval.sql`.
+//! Case selection's full-text search is the one backend-specific query here
+//! ([`Store::case_candidates`]): the SQLite FTS5 table `runs_fts` (trigram
+//! tokenizer) on SQLite, a pg_trgm GIN index with `ILIKE` on PostgreSQL
+//! (`migrations-postgres/0002_eval.sql`); both match case-insensitive
+//! substrings of 3+ characters, so Chinese tasks match too.
 
+use crate::db::{Executed, Pool, on_conn, on_pool};
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -245,8 +248,9 @@ pub struct CandidateRow {
     pub created_at: Option<String>,
     /// Canonical JSON of the Run.
     pub body: String,
-    /// FTS5 bm25 rank (lower = more relevant; negative); `None` when the run did
-    /// not match the terms.
+    /// Full-text rank, lower = more relevant (negative): FTS5 bm25 on SQLite,
+    /// minus the summed pg_trgm word similarity on PostgreSQL; `None` when the
+    /// run did not match the terms.
     pub fts_rank: Option<f64>,
     /// Pinned by hand to the skill.
     pub pinned: bool,
@@ -257,6 +261,20 @@ pub struct CandidateRow {
 const EVAL_COLUMNS: &str = "id, draft_id, status, mode, config, created_at, finished_at";
 const RUN_COLUMNS: &str = "r.id AS id, r.tenant AS tenant, r.locale AS locale, r.task AS task, r.tool_names AS tool_names, r.skill_hint AS skill_hint, r.accepted AS accepted, r.accepted_at AS accepted_at, r.created_at AS created_at, r.body AS body";
 const TRIAL_COLUMNS: &str = "t.id AS id, t.eval_id AS eval_id, t.case_id AS case_id, t.arm AS arm, t.trial_index AS trial_index, t.seed AS seed, t.status AS status, t.score AS score, t.passed AS passed, t.transcript AS transcript, t.grades AS grades, t.input_tokens AS input_tokens, t.output_tokens AS output_tokens, t.finished_at AS finished_at, t.error AS error, t.skill_loaded AS skill_loaded, t.cache_hits AS cache_hits, g.score AS override_score, g.note AS override_note";
+
+/// `%term%` for `ILIKE`, with `\\`, `%` and `_` in the term escaped.
+fn like_pattern(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 2);
+    out.push('%');
+    for c in term.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
 
 /// Quotes a term for an FTS5 MATCH expression (a string literal: `"` doubled).
 fn fts_phrase(term: &str) -> String {
@@ -280,28 +298,33 @@ impl Store {
             created_at: now_rfc3339(),
             finished_at: None,
         };
-        sqlx::query(
-            "INSERT INTO evals (id, draft_id, status, mode, config, created_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
-        )
-        .bind(&row.id)
-        .bind(&row.draft_id)
-        .bind(&row.status)
-        .bind(&row.mode)
-        .bind(&row.config)
-        .bind(&row.created_at)
-        .execute(&self.pool)
-        .await?;
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "INSERT INTO evals (id, draft_id, status, mode, config, created_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+            )
+            .bind(&row.id)
+            .bind(&row.draft_id)
+            .bind(&row.status)
+            .bind(&row.mode)
+            .bind(&row.config)
+            .bind(&row.created_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         Ok(row)
     }
 
     /// One eval.
     pub async fn get_eval(&self, id: &str) -> Result<EvalRow, StoreError> {
-        sqlx::query_as::<_, EvalRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {EVAL_COLUMNS} FROM evals WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
+        on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, EvalRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {EVAL_COLUMNS} FROM evals WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(e)
+            .await
+        })?
         .ok_or_else(|| StoreError::NotFound {
             kind: "eval",
             id: id.into(),
@@ -310,23 +333,27 @@ impl Store {
 
     /// Evals of a draft, newest first.
     pub async fn evals_of_draft(&self, draft_id: &str) -> Result<Vec<EvalRow>, StoreError> {
-        Ok(sqlx::query_as::<_, EvalRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {EVAL_COLUMNS} FROM evals WHERE draft_id = $1 ORDER BY created_at DESC, id DESC"
-        )))
-        .bind(draft_id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, EvalRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {EVAL_COLUMNS} FROM evals WHERE draft_id = $1 ORDER BY created_at DESC, id DESC"
+            )))
+            .bind(draft_id)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// The newest eval of `draft_id` that never finished (killed or still
     /// running), if any.
     pub async fn unfinished_eval(&self, draft_id: &str) -> Result<Option<EvalRow>, StoreError> {
-        Ok(sqlx::query_as::<_, EvalRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {EVAL_COLUMNS} FROM evals WHERE draft_id = $1 AND finished_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
-        )))
-        .bind(draft_id)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, EvalRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {EVAL_COLUMNS} FROM evals WHERE draft_id = $1 AND finished_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
+            )))
+            .bind(draft_id)
+            .fetch_optional(e)
+            .await
+        })?)
     }
 
     /// Sets an eval's status and mode; `finished` also stamps `finished_at`.
@@ -338,14 +365,16 @@ impl Store {
         finished: bool,
     ) -> Result<(), StoreError> {
         let finished_at = finished.then(now_rfc3339);
-        let done =
+        let done = on_pool!(&self.pool, |e| {
             sqlx::query("UPDATE evals SET status = $1, mode = $2, finished_at = $3 WHERE id = $4")
                 .bind(status)
                 .bind(mode)
                 .bind(finished_at)
                 .bind(id)
-                .execute(&self.pool)
-                .await?;
+                .execute(e)
+                .await
+                .map(Executed::from)
+        })?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
                 kind: "eval",
@@ -357,11 +386,14 @@ impl Store {
 
     /// Replaces an eval's stored configuration JSON.
     pub async fn set_eval_config(&self, id: &str, config: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE evals SET config = $1 WHERE id = $2")
-            .bind(config)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        on_pool!(&self.pool, |e| {
+            sqlx::query("UPDATE evals SET config = $1 WHERE id = $2")
+                .bind(config)
+                .bind(id)
+                .execute(e)
+                .await
+                .map(Executed::from)
+        })?;
         Ok(())
     }
 
@@ -381,16 +413,19 @@ impl Store {
                 position: i as i64,
                 reason: c.reason.clone(),
             };
-            sqlx::query(
-                "INSERT INTO replay_cases (id, eval_id, run_id, position, reason) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(&row.id)
-            .bind(&row.eval_id)
-            .bind(&row.run_id)
-            .bind(row.position)
-            .bind(&row.reason)
-            .execute(&mut *tx)
-            .await?;
+            on_conn!(&mut tx, |e| {
+                sqlx::query(
+                    "INSERT INTO replay_cases (id, eval_id, run_id, position, reason) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&row.id)
+                .bind(&row.eval_id)
+                .bind(&row.run_id)
+                .bind(row.position)
+                .bind(&row.reason)
+                .execute(e)
+                .await
+                .map(Executed::from)
+            })?;
             rows.push(row);
         }
         tx.commit().await?;
@@ -399,12 +434,14 @@ impl Store {
 
     /// The replay cases of an eval, in selection order.
     pub async fn replay_cases(&self, eval_id: &str) -> Result<Vec<ReplayCaseRow>, StoreError> {
-        Ok(sqlx::query_as::<_, ReplayCaseRow>(
-            "SELECT id, eval_id, run_id, position, reason FROM replay_cases WHERE eval_id = $1 ORDER BY position",
-        )
-        .bind(eval_id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, ReplayCaseRow>(
+                "SELECT id, eval_id, run_id, position, reason FROM replay_cases WHERE eval_id = $1 ORDER BY position",
+            )
+            .bind(eval_id)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Stores a trial and its tool calls in one transaction. Idempotent: when
@@ -417,51 +454,57 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         let id = new_id("trl");
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO trials (id, eval_id, case_id, arm, trial_index, seed, status, score, passed, transcript, grades, input_tokens, output_tokens, finished_at, error, skill_loaded, cache_hits)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-             ON CONFLICT (eval_id, case_id, arm, trial_index) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(&trial.eval_id)
-        .bind(&trial.case_id)
-        .bind(&trial.arm)
-        .bind(trial.trial_index)
-        .bind(trial.seed)
-        .bind(&trial.status)
-        .bind(trial.score)
-        .bind(trial.passed)
-        .bind(self.scrub_opt(trial.transcript.as_deref()))
-        .bind(self.scrub_opt(trial.grades.as_deref()))
-        .bind(trial.input_tokens)
-        .bind(trial.output_tokens)
-        .bind(now_rfc3339())
-        .bind(self.scrub_opt(trial.error.as_deref()))
-        .bind(trial.skill_loaded)
-        .bind(trial.cache_hits)
-        .execute(&mut *tx)
-        .await?;
+        let inserted = on_conn!(&mut tx, |e| {
+            sqlx::query(
+                "INSERT INTO trials (id, eval_id, case_id, arm, trial_index, seed, status, score, passed, transcript, grades, input_tokens, output_tokens, finished_at, error, skill_loaded, cache_hits)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                 ON CONFLICT (eval_id, case_id, arm, trial_index) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(&trial.eval_id)
+            .bind(&trial.case_id)
+            .bind(&trial.arm)
+            .bind(trial.trial_index)
+            .bind(trial.seed)
+            .bind(&trial.status)
+            .bind(trial.score)
+            .bind(trial.passed)
+            .bind(self.scrub_opt(trial.transcript.as_deref()))
+            .bind(self.scrub_opt(trial.grades.as_deref()))
+            .bind(trial.input_tokens)
+            .bind(trial.output_tokens)
+            .bind(now_rfc3339())
+            .bind(self.scrub_opt(trial.error.as_deref()))
+            .bind(trial.skill_loaded)
+            .bind(trial.cache_hits)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         if inserted.rows_affected() == 0 {
             tx.rollback().await?;
             return Ok(None);
         }
         for c in calls {
-            sqlx::query(
-                "INSERT INTO tool_calls (id, trial_id, seq, name, mode, rule, reason, arguments, result, side_effect)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(new_id("tc"))
-            .bind(&id)
-            .bind(c.seq)
-            .bind(&c.name)
-            .bind(&c.mode)
-            .bind(&c.rule)
-            .bind(&c.reason)
-            .bind(self.scrub(&c.arguments))
-            .bind(self.scrub(&c.result))
-            .bind(self.scrub_opt(c.side_effect.as_deref()))
-            .execute(&mut *tx)
-            .await?;
+            on_conn!(&mut tx, |e| {
+                sqlx::query(
+                    "INSERT INTO tool_calls (id, trial_id, seq, name, mode, rule, reason, arguments, result, side_effect)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(new_id("tc"))
+                .bind(&id)
+                .bind(c.seq)
+                .bind(&c.name)
+                .bind(&c.mode)
+                .bind(&c.rule)
+                .bind(&c.reason)
+                .bind(self.scrub(&c.arguments))
+                .bind(self.scrub(&c.result))
+                .bind(self.scrub_opt(c.side_effect.as_deref()))
+                .execute(e)
+                .await
+                .map(Executed::from)
+            })?;
         }
         tx.commit().await?;
         Ok(Some(id))
@@ -470,15 +513,17 @@ impl Store {
     /// Every trial of an eval with its human override, ordered by case
     /// position, arm and trial index.
     pub async fn trials(&self, eval_id: &str) -> Result<Vec<TrialRow>, StoreError> {
-        Ok(sqlx::query_as::<_, TrialRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {TRIAL_COLUMNS} FROM trials t
-             JOIN replay_cases c ON c.id = t.case_id
-             LEFT JOIN grade_overrides g ON g.trial_id = t.id
-             WHERE t.eval_id = $1 ORDER BY c.position, t.arm, t.trial_index"
-        )))
-        .bind(eval_id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, TrialRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {TRIAL_COLUMNS} FROM trials t
+                 JOIN replay_cases c ON c.id = t.case_id
+                 LEFT JOIN grade_overrides g ON g.trial_id = t.id
+                 WHERE t.eval_id = $1 ORDER BY c.position, t.arm, t.trial_index"
+            )))
+            .bind(eval_id)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// The trials of one case of an eval, in the order of [`Store::trials`]
@@ -489,25 +534,29 @@ impl Store {
         eval_id: &str,
         case_id: &str,
     ) -> Result<Vec<TrialRow>, StoreError> {
-        Ok(sqlx::query_as::<_, TrialRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {TRIAL_COLUMNS} FROM trials t
-             LEFT JOIN grade_overrides g ON g.trial_id = t.id
-             WHERE t.eval_id = $1 AND t.case_id = $2 ORDER BY t.arm, t.trial_index"
-        )))
-        .bind(eval_id)
-        .bind(case_id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, TrialRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {TRIAL_COLUMNS} FROM trials t
+                 LEFT JOIN grade_overrides g ON g.trial_id = t.id
+                 WHERE t.eval_id = $1 AND t.case_id = $2 ORDER BY t.arm, t.trial_index"
+            )))
+            .bind(eval_id)
+            .bind(case_id)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// One trial.
     pub async fn get_trial(&self, trial_id: &str) -> Result<TrialRow, StoreError> {
-        sqlx::query_as::<_, TrialRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {TRIAL_COLUMNS} FROM trials t LEFT JOIN grade_overrides g ON g.trial_id = t.id WHERE t.id = $1"
-        )))
-        .bind(trial_id)
-        .fetch_optional(&self.pool)
-        .await?
+        on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, TrialRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {TRIAL_COLUMNS} FROM trials t LEFT JOIN grade_overrides g ON g.trial_id = t.id WHERE t.id = $1"
+            )))
+            .bind(trial_id)
+            .fetch_optional(e)
+            .await
+        })?
         .ok_or_else(|| StoreError::NotFound {
             kind: "trial",
             id: trial_id.into(),
@@ -516,24 +565,26 @@ impl Store {
 
     /// Number of stored trials of an eval.
     pub async fn count_trials(&self, eval_id: &str) -> Result<i64, StoreError> {
-        Ok(
+        Ok(on_pool!(&self.pool, |e| {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM trials WHERE eval_id = $1")
                 .bind(eval_id)
-                .fetch_one(&self.pool)
-                .await?,
-        )
+                .fetch_one(e)
+                .await
+        })?)
     }
 
     /// Every tool call of an eval's trials, by trial and order.
     pub async fn tool_calls_of_eval(&self, eval_id: &str) -> Result<Vec<ToolCallRow>, StoreError> {
-        Ok(sqlx::query_as::<_, ToolCallRow>(
-            "SELECT c.trial_id AS trial_id, c.seq AS seq, c.name AS name, c.mode AS mode, c.rule AS rule, c.reason AS reason, c.arguments AS arguments, c.result AS result, c.side_effect AS side_effect
-             FROM tool_calls c JOIN trials t ON t.id = c.trial_id
-             WHERE t.eval_id = $1 ORDER BY c.trial_id, c.seq",
-        )
-        .bind(eval_id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, ToolCallRow>(
+                "SELECT c.trial_id AS trial_id, c.seq AS seq, c.name AS name, c.mode AS mode, c.rule AS rule, c.reason AS reason, c.arguments AS arguments, c.result AS result, c.side_effect AS side_effect
+                 FROM tool_calls c JOIN trials t ON t.id = c.trial_id
+                 WHERE t.eval_id = $1 ORDER BY c.trial_id, c.seq",
+            )
+            .bind(eval_id)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// A human's grade of a trial; replaces an earlier one.
@@ -545,17 +596,20 @@ impl Store {
         grader: &str,
     ) -> Result<(), StoreError> {
         self.get_trial(trial_id).await?;
-        sqlx::query(
-            "INSERT INTO grade_overrides (trial_id, score, note, grader, created_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (trial_id) DO UPDATE SET score = excluded.score, note = excluded.note, grader = excluded.grader, created_at = excluded.created_at",
-        )
-        .bind(trial_id)
-        .bind(score)
-        .bind(note)
-        .bind(grader)
-        .bind(now_rfc3339())
-        .execute(&self.pool)
-        .await?;
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "INSERT INTO grade_overrides (trial_id, score, note, grader, created_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (trial_id) DO UPDATE SET score = excluded.score, note = excluded.note, grader = excluded.grader, created_at = excluded.created_at",
+            )
+            .bind(trial_id)
+            .bind(score)
+            .bind(note)
+            .bind(grader)
+            .bind(now_rfc3339())
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         Ok(())
     }
 
@@ -567,16 +621,19 @@ impl Store {
         body: &str,
     ) -> Result<String, StoreError> {
         let id = new_id("rpt");
-        sqlx::query(
-            "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(eval_id)
-        .bind(kind)
-        .bind(self.scrub(body))
-        .bind(now_rfc3339())
-        .execute(&self.pool)
-        .await?;
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&id)
+            .bind(eval_id)
+            .bind(kind)
+            .bind(self.scrub(body))
+            .bind(now_rfc3339())
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         Ok(id)
     }
 
@@ -612,44 +669,52 @@ impl Store {
 
     /// The newest eval report of an eval.
     pub async fn eval_report(&self, eval_id: &str) -> Result<Option<ReportRow>, StoreError> {
-        Ok(sqlx::query_as::<_, ReportRow>(
-            "SELECT id, eval_id, kind, body, created_at FROM reports WHERE eval_id = $1 AND kind = 'eval' ORDER BY created_at DESC, id DESC LIMIT 1",
-        )
-        .bind(eval_id)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, ReportRow>(
+                "SELECT id, eval_id, kind, body, created_at FROM reports WHERE eval_id = $1 AND kind = 'eval' ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(eval_id)
+            .fetch_optional(e)
+            .await
+        })?)
     }
 
     /// The newest eval report of any eval.
     pub async fn latest_eval_report(&self) -> Result<Option<ReportRow>, StoreError> {
-        Ok(sqlx::query_as::<_, ReportRow>(
-            "SELECT id, eval_id, kind, body, created_at FROM reports WHERE kind = 'eval' ORDER BY created_at DESC, id DESC LIMIT 1",
-        )
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, ReportRow>(
+                "SELECT id, eval_id, kind, body, created_at FROM reports WHERE kind = 'eval' ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .fetch_optional(e)
+            .await
+        })?)
     }
 
     /// A report by its id.
     pub async fn get_report(&self, report_id: &str) -> Result<Option<ReportRow>, StoreError> {
-        Ok(sqlx::query_as::<_, ReportRow>(
-            "SELECT id, eval_id, kind, body, created_at FROM reports WHERE id = $1",
-        )
-        .bind(report_id)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, ReportRow>(
+                "SELECT id, eval_id, kind, body, created_at FROM reports WHERE id = $1",
+            )
+            .bind(report_id)
+            .fetch_optional(e)
+            .await
+        })?)
     }
 
     /// The case reports of an eval's newest report set.
     pub async fn case_reports(&self, eval_id: &str) -> Result<Vec<ReportRow>, StoreError> {
-        Ok(sqlx::query_as::<_, ReportRow>(
-            "SELECT id, eval_id, kind, body, created_at FROM reports
-             WHERE eval_id = $1 AND kind = 'case'
-               AND created_at = (SELECT MAX(created_at) FROM reports WHERE eval_id = $1 AND kind = 'case')
-             ORDER BY id",
-        )
-        .bind(eval_id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, ReportRow>(
+                "SELECT id, eval_id, kind, body, created_at FROM reports
+                 WHERE eval_id = $1 AND kind = 'case'
+                   AND created_at = (SELECT MAX(created_at) FROM reports WHERE eval_id = $1 AND kind = 'case')
+                 ORDER BY id",
+            )
+            .bind(eval_id)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Pins a run to a skill: it is a replay case of every later eval of the
@@ -661,10 +726,12 @@ impl Store {
         reason: &str,
         added_by: &str,
     ) -> Result<PinnedCaseRow, StoreError> {
-        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM runs WHERE id = $1")
-            .bind(run_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let exists: Option<String> = on_pool!(&self.pool, |e| {
+            sqlx::query_scalar("SELECT id FROM runs WHERE id = $1")
+                .bind(run_id)
+                .fetch_optional(e)
+                .await
+        })?;
         if exists.is_none() {
             return Err(StoreError::NotFound {
                 kind: "run",
@@ -678,37 +745,44 @@ impl Store {
             added_by: added_by.into(),
             added_at: now_rfc3339(),
         };
-        sqlx::query(
-            "INSERT INTO pinned_cases (skill_name, run_id, reason, added_by, added_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (skill_name, run_id) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at",
-        )
-        .bind(&row.skill_name)
-        .bind(&row.run_id)
-        .bind(&row.reason)
-        .bind(&row.added_by)
-        .bind(&row.added_at)
-        .execute(&self.pool)
-        .await?;
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "INSERT INTO pinned_cases (skill_name, run_id, reason, added_by, added_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (skill_name, run_id) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, added_at = excluded.added_at",
+            )
+            .bind(&row.skill_name)
+            .bind(&row.run_id)
+            .bind(&row.reason)
+            .bind(&row.added_by)
+            .bind(&row.added_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         Ok(row)
     }
 
     /// Runs pinned to a skill.
     pub async fn pinned_cases(&self, skill_name: &str) -> Result<Vec<PinnedCaseRow>, StoreError> {
-        Ok(sqlx::query_as::<_, PinnedCaseRow>(
-            "SELECT skill_name, run_id, reason, added_by, added_at FROM pinned_cases WHERE skill_name = $1 ORDER BY added_at, run_id",
-        )
-        .bind(skill_name)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, PinnedCaseRow>(
+                "SELECT skill_name, run_id, reason, added_by, added_at FROM pinned_cases WHERE skill_name = $1 ORDER BY added_at, run_id",
+            )
+            .bind(skill_name)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// The tenant with the most runs (ties: smallest name); `None` without runs.
     pub async fn most_common_tenant(&self) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar::<_, String>(
-            "SELECT tenant FROM runs GROUP BY tenant ORDER BY COUNT(*) DESC, tenant LIMIT 1",
-        )
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT tenant FROM runs GROUP BY tenant ORDER BY COUNT(*) DESC, tenant LIMIT 1",
+            )
+            .fetch_optional(e)
+            .await
+        })?)
     }
 
     /// Candidate replay cases for a skill (SPEC §3.1): accepted runs of the
@@ -736,56 +810,89 @@ impl Store {
             }
         };
 
-        let pinned = sqlx::query_as::<_, CandidateRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {RUN_COLUMNS}, NULL AS fts_rank, TRUE AS pinned, p.reason AS pin_reason
-             FROM pinned_cases p JOIN runs r ON r.id = p.run_id
-             WHERE p.skill_name = $1 ORDER BY p.added_at, r.id"
-        )))
-        .bind(&q.skill_name)
-        .fetch_all(&self.pool)
-        .await?;
+        let pinned = on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, CandidateRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {RUN_COLUMNS}, NULL AS fts_rank, TRUE AS pinned, p.reason AS pin_reason
+                 FROM pinned_cases p JOIN runs r ON r.id = p.run_id
+                 WHERE p.skill_name = $1 ORDER BY p.added_at, r.id"
+            )))
+            .bind(&q.skill_name)
+            .fetch_all(e)
+            .await
+        })?;
         for row in pinned {
             push(row, &mut out);
         }
 
-        let hinted = sqlx::query_as::<_, CandidateRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {RUN_COLUMNS}, NULL AS fts_rank, FALSE AS pinned, NULL AS pin_reason
-             FROM runs r WHERE r.tenant = $1 AND r.accepted AND r.skill_hint = $2
-             ORDER BY r.accepted_at DESC, r.id LIMIT $3"
-        )))
-        .bind(&q.tenant)
-        .bind(&q.skill_name)
-        .bind(q.limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let hinted = on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, CandidateRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {RUN_COLUMNS}, NULL AS fts_rank, FALSE AS pinned, NULL AS pin_reason
+                 FROM runs r WHERE r.tenant = $1 AND r.accepted AND r.skill_hint = $2
+                 ORDER BY r.accepted_at DESC NULLS LAST, r.id LIMIT $3"
+            )))
+            .bind(&q.tenant)
+            .bind(&q.skill_name)
+            .bind(q.limit)
+            .fetch_all(e)
+            .await
+        })?;
         for row in hinted {
             push(row, &mut out);
         }
 
-        let phrases: Vec<String> = q
+        let terms: Vec<&str> = q
             .terms
             .iter()
             .map(|t| t.trim())
             .filter(|t| t.chars().count() >= 3)
-            .map(fts_phrase)
             .collect();
-        if !phrases.is_empty() {
-            let expr = phrases.join(" OR ");
-            // CROSS JOIN keeps `runs_fts` the outer loop. With a plain JOIN the
-            // bundled SQLite may drive from `runs` (index on tenant) and
-            // re-run the whole MATCH once per run of the tenant: minutes on
-            // 20 000 runs instead of 0.1 s (benches/selection.rs in skillgate-eval).
-            let matched = sqlx::query_as::<_, CandidateRow>(sqlx::AssertSqlSafe(format!(
-                "SELECT {RUN_COLUMNS}, bm25(runs_fts) AS fts_rank, FALSE AS pinned, NULL AS pin_reason
-                 FROM runs_fts CROSS JOIN runs r ON r.rowid = runs_fts.rowid
-                 WHERE runs_fts MATCH $1 AND r.tenant = $2 AND r.accepted
-                 ORDER BY bm25(runs_fts), r.accepted_at DESC LIMIT $3"
-            )))
-            .bind(&expr)
-            .bind(&q.tenant)
-            .bind(q.limit)
-            .fetch_all(&self.pool)
-            .await?;
+        if !terms.is_empty() {
+            let matched = match &self.pool {
+                Pool::Sqlite(e) => {
+                    let expr = terms
+                        .iter()
+                        .map(|t| fts_phrase(t))
+                        .collect::<Vec<_>>()
+                        .join(" OR ");
+                    // CROSS JOIN keeps `runs_fts` the outer loop. With a plain JOIN the
+                    // bundled SQLite may drive from `runs` (index on tenant) and
+                    // re-run the whole MATCH once per run of the tenant: minutes on
+                    // 20 000 runs instead of 0.1 s (benches/selection.rs in skillgate-eval).
+                    sqlx::query_as::<_, CandidateRow>(sqlx::AssertSqlSafe(format!(
+                        "SELECT {RUN_COLUMNS}, bm25(runs_fts) AS fts_rank, FALSE AS pinned, NULL AS pin_reason
+                         FROM runs_fts CROSS JOIN runs r ON r.rowid = runs_fts.rowid
+                         WHERE runs_fts MATCH $1 AND r.tenant = $2 AND r.accepted
+                         ORDER BY bm25(runs_fts), r.accepted_at DESC NULLS LAST LIMIT $3"
+                    )))
+                    .bind(&expr)
+                    .bind(&q.tenant)
+                    .bind(q.limit)
+                    .fetch_all(e)
+                    .await?
+                }
+                Pool::Postgres(e) => {
+                    // pg_trgm: case-insensitive substring match (as FTS5's
+                    // trigram tokenizer), ranked by word similarity, negated so
+                    // lower = more relevant as with bm25.
+                    let patterns: Vec<String> = terms.iter().map(|t| like_pattern(t)).collect();
+                    let words: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+                    sqlx::query_as::<_, CandidateRow>(sqlx::AssertSqlSafe(format!(
+                        "SELECT {RUN_COLUMNS}, fts_rank, FALSE AS pinned, NULL AS pin_reason
+                         FROM (SELECT r.*, -(SELECT SUM(word_similarity(w, r.task || ' ' || r.tool_names))
+                                             FROM unnest($4::text[]) AS w)::DOUBLE PRECISION AS fts_rank
+                               FROM runs r
+                               WHERE (r.task || ' ' || r.tool_names) ILIKE ANY ($1::text[])
+                                 AND r.tenant = $2 AND r.accepted) r
+                         ORDER BY fts_rank, r.accepted_at DESC NULLS LAST LIMIT $3"
+                    )))
+                    .bind(&patterns)
+                    .bind(&q.tenant)
+                    .bind(q.limit)
+                    .bind(&words)
+                    .fetch_all(e)
+                    .await?
+                }
+            };
             for row in matched {
                 push(row, &mut out);
             }
@@ -796,7 +903,7 @@ impl Store {
 
 /// An eval's report set being written (see [`Store::begin_reports`]).
 pub struct ReportWriter {
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: crate::db::Tx,
     redactor: std::sync::Arc<skillgate_redact::Redactor>,
     eval_id: String,
     now: String,
@@ -809,27 +916,34 @@ impl ReportWriter {
         &mut self,
         case_id: &str,
     ) -> Result<Vec<(String, Option<String>)>, StoreError> {
-        Ok(sqlx::query_as::<_, (String, Option<String>)>(
-            "SELECT id, transcript FROM trials WHERE eval_id = $1 AND case_id = $2",
-        )
-        .bind(&self.eval_id)
-        .bind(case_id)
-        .fetch_all(&mut *self.tx)
-        .await?)
+        let eval_id = &self.eval_id;
+        Ok(on_conn!(&mut self.tx, |e| {
+            sqlx::query_as::<_, (String, Option<String>)>(
+                "SELECT id, transcript FROM trials WHERE eval_id = $1 AND case_id = $2",
+            )
+            .bind(eval_id)
+            .bind(case_id)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Stores one case report (redacted like every stored report).
     pub async fn add_case(&mut self, body: &str) -> Result<(), StoreError> {
         let body = self.redactor.redact_report(body).into_owned();
-        sqlx::query(
-            "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'case', $3, $4)",
-        )
-        .bind(new_id("rpt"))
-        .bind(&self.eval_id)
-        .bind(body)
-        .bind(&self.now)
-        .execute(&mut *self.tx)
-        .await?;
+        let (eval_id, now) = (&self.eval_id, &self.now);
+        on_conn!(&mut self.tx, |e| {
+            sqlx::query(
+                "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'case', $3, $4)",
+            )
+            .bind(new_id("rpt"))
+            .bind(eval_id)
+            .bind(&body)
+            .bind(now)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         Ok(())
     }
 
@@ -843,23 +957,29 @@ impl ReportWriter {
     ) -> Result<String, StoreError> {
         let report_id = new_id("rpt");
         let body = scrub_large_report(&self.redactor, eval_report);
-        sqlx::query(
-            "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'eval', $3, $4)",
-        )
-        .bind(&report_id)
-        .bind(&self.eval_id)
-        .bind(&*body)
-        .bind(&self.now)
-        .execute(&mut *self.tx)
-        .await?;
-        let done =
+        let (eval_id, now) = (&self.eval_id, &self.now);
+        on_conn!(&mut self.tx, |e| {
+            sqlx::query(
+                "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'eval', $3, $4)",
+            )
+            .bind(&report_id)
+            .bind(eval_id)
+            .bind(&*body)
+            .bind(now)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
+        let done = on_conn!(&mut self.tx, |e| {
             sqlx::query("UPDATE evals SET status = $1, mode = $2, finished_at = $3 WHERE id = $4")
                 .bind(status)
                 .bind(mode)
-                .bind(&self.now)
-                .bind(&self.eval_id)
-                .execute(&mut *self.tx)
-                .await?;
+                .bind(now)
+                .bind(eval_id)
+                .execute(e)
+                .await
+                .map(Executed::from)
+        })?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
                 kind: "eval",

@@ -10,6 +10,7 @@
 //! [`SETTING_PUBLISH_DISABLED`] hold `"true"` or `"false"`, with the reason,
 //! actor and time of the last change beside them.
 
+use crate::db::{AsConn, Executed, Tx, on_conn, on_pool};
 use crate::{SkillVersionRow, Store, StoreError, new_id, now_rfc3339};
 use serde::{Deserialize, Serialize};
 use skillgate_core::gate::{
@@ -17,7 +18,6 @@ use skillgate_core::gate::{
     review_requires_rationale,
 };
 use skillgate_core::{Confidence, EvalStatus, ReportStatus};
-use sqlx::SqliteConnection;
 use std::fmt;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -462,15 +462,17 @@ struct DraftFacts {
 const VERSION_COLUMNS: &str =
     "id, skill_name, version, description, content_hash, source_draft_id, created_at";
 
-async fn draft_on(conn: &mut SqliteConnection, draft_id: &str) -> Result<DraftFacts> {
-    sqlx::query_as::<_, DraftFacts>(
-        "SELECT id, skill_name, description, content_hash, status, revises_version_id, safety_report,
-                preservation_report
-         FROM drafts WHERE id = $1",
-    )
-    .bind(draft_id)
-    .fetch_optional(&mut *conn)
-    .await?
+async fn draft_on(conn: &mut impl AsConn, draft_id: &str) -> Result<DraftFacts> {
+    on_conn!(conn, |e| {
+        sqlx::query_as::<_, DraftFacts>(
+            "SELECT id, skill_name, description, content_hash, status, revises_version_id, safety_report,
+                    preservation_report
+             FROM drafts WHERE id = $1",
+        )
+        .bind(draft_id)
+        .fetch_optional(e)
+        .await
+    })?
     .ok_or_else(|| GovernanceError::DraftNotFound(draft_id.to_string()))
 }
 
@@ -543,20 +545,19 @@ fn parse_eval_report(
     })
 }
 
-async fn latest_eval_on(
-    conn: &mut SqliteConnection,
-    draft_id: &str,
-) -> Result<Option<EvalSummary>> {
+async fn latest_eval_on(conn: &mut impl AsConn, draft_id: &str) -> Result<Option<EvalSummary>> {
     // Newest by parsed time, not by text: stored timestamps drop trailing
     // zeros of the fraction (".86Z" vs ".863Z"), so text order can lie.
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT r.eval_id, r.id, r.body, r.created_at
-         FROM reports r JOIN evals e ON e.id = r.eval_id
-         WHERE e.draft_id = $1 AND r.kind = 'eval'",
-    )
-    .bind(draft_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<(String, String, String, String)> = on_conn!(conn, |e| {
+        sqlx::query_as(
+            "SELECT r.eval_id, r.id, r.body, r.created_at
+             FROM reports r JOIN evals e ON e.id = r.eval_id
+             WHERE e.draft_id = $1 AND r.kind = 'eval'",
+        )
+        .bind(draft_id)
+        .fetch_all(e)
+        .await
+    })?;
     rows.into_iter()
         .max_by_key(|(_, id, _, at)| (OffsetDateTime::parse(at, &Rfc3339).ok(), id.clone()))
         .map(|(eval_id, report_id, body, at)| {
@@ -565,48 +566,52 @@ async fn latest_eval_on(
         .transpose()
 }
 
-async fn current_review_on(
-    conn: &mut SqliteConnection,
-    draft_id: &str,
-) -> Result<Option<ReviewRow>> {
-    Ok(sqlx::query_as::<_, ReviewRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {REVIEW_COLUMNS} FROM reviews WHERE draft_id = $1 AND superseded_by IS NULL
-         ORDER BY created_at DESC, id DESC LIMIT 1"
-    )))
-    .bind(draft_id)
-    .fetch_optional(&mut *conn)
-    .await?)
+async fn current_review_on(conn: &mut impl AsConn, draft_id: &str) -> Result<Option<ReviewRow>> {
+    Ok(on_conn!(conn, |e| {
+        sqlx::query_as::<_, ReviewRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {REVIEW_COLUMNS} FROM reviews WHERE draft_id = $1 AND superseded_by IS NULL
+             ORDER BY created_at DESC, id DESC LIMIT 1"
+        )))
+        .bind(draft_id)
+        .fetch_optional(e)
+        .await
+    })?)
 }
 
-async fn open_p0_on(conn: &mut SqliteConnection) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM incidents WHERE severity = 'P0' AND status = 'open' ORDER BY opened_at, id",
-    )
-    .fetch_all(&mut *conn)
-    .await?)
+async fn open_p0_on(conn: &mut impl AsConn) -> Result<Vec<String>> {
+    Ok(on_conn!(conn, |e| {
+        sqlx::query_scalar(
+            "SELECT id FROM incidents WHERE severity = 'P0' AND status = 'open' ORDER BY opened_at, id",
+        )
+        .fetch_all(e)
+        .await
+    })?)
 }
 
-async fn setting_on(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>> {
-    Ok(
+async fn setting_on(conn: &mut impl AsConn, key: &str) -> Result<Option<String>> {
+    Ok(on_conn!(conn, |e| {
         sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
             .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?,
-    )
+            .fetch_optional(e)
+            .await
+    })?)
 }
 
-async fn set_setting_on(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(&mut *conn)
-    .await?;
+async fn set_setting_on(conn: &mut impl AsConn, key: &str, value: &str) -> Result<()> {
+    on_conn!(conn, |e| {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(e)
+        .await
+        .map(Executed::from)
+    })?;
     Ok(())
 }
 
-async fn kill_switch_on(conn: &mut SqliteConnection) -> Result<KillSwitch> {
+async fn kill_switch_on(conn: &mut impl AsConn) -> Result<KillSwitch> {
     let flag = |v: Option<String>| v.is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     Ok(KillSwitch {
         replay_disabled: flag(setting_on(conn, SETTING_REPLAY_DISABLED).await?),
@@ -618,7 +623,7 @@ async fn kill_switch_on(conn: &mut SqliteConnection) -> Result<KillSwitch> {
 }
 
 async fn write_kill_switch_on(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     replay_disabled: bool,
     publish_disabled: bool,
     reason: &str,
@@ -678,23 +683,26 @@ fn on_off(on: bool) -> &'static str {
 }
 
 async fn audit_on(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     actor: &str,
     action: &str,
     subject: &str,
     detail: &str,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(new_id("aud"))
-    .bind(now_rfc3339())
-    .bind(actor)
-    .bind(action)
-    .bind(subject)
-    .bind(detail)
-    .execute(&mut *conn)
-    .await?;
+    on_conn!(conn, |e| {
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id("aud"))
+        .bind(now_rfc3339())
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .bind(detail)
+        .execute(e)
+        .await
+        .map(Executed::from)
+    })?;
     Ok(())
 }
 
@@ -726,7 +734,7 @@ enum FilesFrom<'a> {
 /// blobs already exist (they belong to the draft or the earlier version), so
 /// only the file rows are copied.
 async fn insert_version_on(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     skill: &str,
     description: &str,
     content_hash: &str,
@@ -734,18 +742,22 @@ async fn insert_version_on(
     source_draft_id: Option<&str>,
 ) -> Result<SkillVersionRow> {
     let now = now_rfc3339();
-    sqlx::query(
-        "INSERT INTO skills (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(skill)
-    .bind(&now)
-    .execute(&mut *conn)
-    .await?;
-    let latest: Option<i64> =
+    on_conn!(conn, |e| {
+        sqlx::query(
+            "INSERT INTO skills (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(skill)
+        .bind(&now)
+        .execute(e)
+        .await
+        .map(Executed::from)
+    })?;
+    let latest: Option<i64> = on_conn!(conn, |e| {
         sqlx::query_scalar("SELECT MAX(version) FROM skill_versions WHERE skill_name = $1")
             .bind(skill)
-            .fetch_one(&mut *conn)
-            .await?;
+            .fetch_one(e)
+            .await
+    })?;
     let row = SkillVersionRow {
         id: new_id("ver"),
         skill_name: skill.to_string(),
@@ -755,18 +767,21 @@ async fn insert_version_on(
         source_draft_id: source_draft_id.map(str::to_string),
         created_at: now,
     };
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO skill_versions ({VERSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    )))
-    .bind(&row.id)
-    .bind(&row.skill_name)
-    .bind(row.version)
-    .bind(&row.description)
-    .bind(&row.content_hash)
-    .bind(&row.source_draft_id)
-    .bind(&row.created_at)
-    .execute(&mut *conn)
-    .await?;
+    on_conn!(conn, |e| {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO skill_versions ({VERSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        )))
+        .bind(&row.id)
+        .bind(&row.skill_name)
+        .bind(row.version)
+        .bind(&row.description)
+        .bind(&row.content_hash)
+        .bind(&row.source_draft_id)
+        .bind(&row.created_at)
+        .execute(e)
+        .await
+        .map(Executed::from)
+    })?;
     let (sql, from_id) = match files {
         FilesFrom::Draft(id) => (
             "INSERT INTO skill_version_files (version_id, path, blob_hash)
@@ -779,12 +794,15 @@ async fn insert_version_on(
             id,
         ),
     };
-    let copied = sqlx::query(sql)
-        .bind(&row.id)
-        .bind(from_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+    let copied = on_conn!(conn, |e| {
+        sqlx::query(sql)
+            .bind(&row.id)
+            .bind(from_id)
+            .execute(e)
+            .await
+            .map(Executed::from)
+    })?
+    .rows_affected();
     if copied == 0 {
         return Err(GovernanceError::Store(StoreError::Corrupt {
             what: format!("files of {from_id}"),
@@ -795,7 +813,7 @@ async fn insert_version_on(
 }
 
 async fn read_gate(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     draft: &DraftFacts,
     config: &GateConfig,
 ) -> Result<GateReading> {
@@ -830,18 +848,20 @@ async fn read_gate(
 }
 
 async fn version_of_draft_on(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     draft_id: &str,
 ) -> Result<Option<SkillVersionRow>> {
-    Ok(sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE source_draft_id = $1 ORDER BY version LIMIT 1"
-    )))
-    .bind(draft_id)
-    .fetch_optional(&mut *conn)
-    .await?)
+    Ok(on_conn!(conn, |e| {
+        sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE source_draft_id = $1 ORDER BY version LIMIT 1"
+        )))
+        .bind(draft_id)
+        .fetch_optional(e)
+        .await
+    })?)
 }
 
-async fn already_published(conn: &mut SqliteConnection, draft_id: &str) -> GovernanceError {
+async fn already_published(conn: &mut impl AsConn, draft_id: &str) -> GovernanceError {
     let detail = match version_of_draft_on(conn, draft_id).await {
         Ok(Some(v)) => format!("{} v{}", v.skill_name, v.version),
         _ => "status published".to_string(),
@@ -858,12 +878,25 @@ impl Store {
     /// later fails with "database is locked" (no busy wait) when another
     /// writer committed in between; writing first makes it wait its turn
     /// instead, and every read after it sees the latest state.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    ///
+    /// On PostgreSQL the same serialisation comes from a transaction-level
+    /// advisory lock, so concurrent governance writes (two publishes of one
+    /// draft) run one after the other there too.
+    async fn begin_write(&self) -> Result<Tx> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE settings SET value = value WHERE key = $1")
-            .bind(SETTING_GATE_PHASE)
-            .execute(&mut *tx)
-            .await?;
+        match tx.as_conn() {
+            crate::db::Conn::Sqlite(e) => {
+                sqlx::query("UPDATE settings SET value = value WHERE key = $1")
+                    .bind(SETTING_GATE_PHASE)
+                    .execute(e)
+                    .await?;
+            }
+            crate::db::Conn::Postgres(e) => {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext('skillgate.governance'))")
+                    .execute(e)
+                    .await?;
+            }
+        }
         Ok(tx)
     }
 
@@ -957,44 +990,55 @@ impl Store {
             gate_recommendation: Some(recommendation(recommends_publish).to_string()),
             gate_agreed: Some(agreed),
         };
-        let superseded: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM reviews WHERE draft_id = $1 AND superseded_by IS NULL",
-        )
-        .bind(&draft.id)
-        .fetch_all(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE reviews SET superseded_by = $1 WHERE draft_id = $2 AND superseded_by IS NULL",
-        )
-        .bind(&row.id)
-        .bind(&draft.id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO reviews ({REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        )))
-        .bind(&row.id)
-        .bind(&row.draft_id)
-        .bind(&row.decision)
-        .bind(&row.rationale)
-        .bind(&row.reviewer)
-        .bind(row.decision_seconds)
-        .bind(&row.superseded_by)
-        .bind(&row.eval_id)
-        .bind(&row.created_at)
-        .bind(&row.gate_recommendation)
-        .bind(row.gate_agreed)
-        .execute(&mut *tx)
-        .await?;
+        let superseded: Vec<String> = on_conn!(&mut tx, |e| {
+            sqlx::query_scalar(
+                "SELECT id FROM reviews WHERE draft_id = $1 AND superseded_by IS NULL",
+            )
+            .bind(&draft.id)
+            .fetch_all(e)
+            .await
+        })?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(
+                "UPDATE reviews SET superseded_by = $1 WHERE draft_id = $2 AND superseded_by IS NULL",
+            )
+            .bind(&row.id)
+            .bind(&draft.id)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO reviews ({REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            )))
+            .bind(&row.id)
+            .bind(&row.draft_id)
+            .bind(&row.decision)
+            .bind(&row.rationale)
+            .bind(&row.reviewer)
+            .bind(row.decision_seconds)
+            .bind(&row.superseded_by)
+            .bind(&row.eval_id)
+            .bind(&row.created_at)
+            .bind(&row.gate_recommendation)
+            .bind(row.gate_agreed)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         let status = match review.decision {
             ReviewDecision::Approve => "approved",
             ReviewDecision::Reject => "rejected",
         };
-        sqlx::query("UPDATE drafts SET status = $1 WHERE id = $2")
-            .bind(status)
-            .bind(&draft.id)
-            .execute(&mut *tx)
-            .await?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query("UPDATE drafts SET status = $1 WHERE id = $2")
+                .bind(status)
+                .bind(&draft.id)
+                .execute(e)
+                .await
+                .map(Executed::from)
+        })?;
         let mut detail = format!(
             "{status} {} draft; eval {}",
             draft.skill_name,
@@ -1048,12 +1092,14 @@ impl Store {
 
     /// Every review of a draft, oldest first (superseded ones included).
     pub async fn reviews(&self, draft_id: &str) -> Result<Vec<ReviewRow>> {
-        Ok(sqlx::query_as::<_, ReviewRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {REVIEW_COLUMNS} FROM reviews WHERE draft_id = $1 ORDER BY created_at, id"
-        )))
-        .bind(draft_id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, ReviewRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {REVIEW_COLUMNS} FROM reviews WHERE draft_id = $1 ORDER BY created_at, id"
+            )))
+            .bind(draft_id)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// The draft's latest eval report (by report time), read for the gate.
@@ -1091,23 +1137,25 @@ impl Store {
         if draft.status == "published" {
             return Err(already_published(&mut tx, &draft.id).await);
         }
-        let current = sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version DESC LIMIT 1"
-        )))
-        .bind(&draft.skill_name)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let current = on_conn!(&mut tx, |e| {
+            sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version DESC LIMIT 1"
+            )))
+            .bind(&draft.skill_name)
+            .fetch_optional(e)
+            .await
+        })?;
         if let Some(current) = current
             && draft.revises_version_id.as_deref() != Some(current.id.as_str())
         {
             let revised = match &draft.revises_version_id {
-                Some(id) => {
+                Some(id) => on_conn!(&mut tx, |e| {
                     sqlx::query_scalar::<_, i64>("SELECT version FROM skill_versions WHERE id = $1")
                         .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .map_or_else(|| id.clone(), |v| format!("v{v}"))
-                }
+                        .fetch_optional(e)
+                        .await
+                })?
+                .map_or_else(|| id.clone(), |v| format!("v{v}")),
                 None => "nothing (it was submitted as a new skill)".to_string(),
             };
             return Err(GovernanceError::StaleDraft {
@@ -1120,12 +1168,15 @@ impl Store {
         let reading = read_gate(&mut tx, &draft, config).await?;
         let verdict = reading.verdict;
         let version = if verdict.allowed {
-            let claimed = sqlx::query(
-                "UPDATE drafts SET status = 'published' WHERE id = $1 AND status <> 'published'",
-            )
-            .bind(&draft.id)
-            .execute(&mut *tx)
-            .await?
+            let claimed = on_conn!(&mut tx, |e| {
+                sqlx::query(
+                    "UPDATE drafts SET status = 'published' WHERE id = $1 AND status <> 'published'",
+                )
+                .bind(&draft.id)
+                .execute(e)
+                .await
+                .map(Executed::from)
+            })?
             .rows_affected();
             if claimed == 0 {
                 return Err(already_published(&mut tx, &draft.id).await);
@@ -1165,26 +1216,29 @@ impl Store {
             eval_id: reading.eval.as_ref().map(|e| e.eval_id.clone()),
             skill_version_id: version.as_ref().map(|v| v.id.clone()),
         };
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO publish_decisions ({DECISION_COLUMNS})
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        )))
-        .bind(&decision.id)
-        .bind(&decision.draft_id)
-        .bind(&decision.outcome)
-        .bind(&decision.failures)
-        .bind(&decision.rationale)
-        .bind(&decision.actor)
-        .bind(&decision.created_at)
-        .bind(&decision.phase)
-        .bind(&decision.recommendation)
-        .bind(decision.human_agreed)
-        .bind(&decision.exceptions)
-        .bind(&decision.review_id)
-        .bind(&decision.eval_id)
-        .bind(&decision.skill_version_id)
-        .execute(&mut *tx)
-        .await?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO publish_decisions ({DECISION_COLUMNS})
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            )))
+            .bind(&decision.id)
+            .bind(&decision.draft_id)
+            .bind(&decision.outcome)
+            .bind(&decision.failures)
+            .bind(&decision.rationale)
+            .bind(&decision.actor)
+            .bind(&decision.created_at)
+            .bind(&decision.phase)
+            .bind(&decision.recommendation)
+            .bind(decision.human_agreed)
+            .bind(&decision.exceptions)
+            .bind(&decision.review_id)
+            .bind(&decision.eval_id)
+            .bind(&decision.skill_version_id)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         let failing: Vec<&str> = verdict.failures.iter().map(|f| f.rule.as_str()).collect();
         let exceptions: Vec<&str> = verdict
             .exceptions_used
@@ -1227,14 +1281,14 @@ impl Store {
 
     /// Every publish attempt of a draft, oldest first.
     pub async fn publish_decisions(&self, draft_id: &str) -> Result<Vec<PublishDecisionRow>> {
-        Ok(
+        Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, PublishDecisionRow>(sqlx::AssertSqlSafe(format!(
                 "SELECT {DECISION_COLUMNS} FROM publish_decisions WHERE draft_id = $1 ORDER BY created_at, id"
             )))
             .bind(draft_id)
-            .fetch_all(&self.pool)
-            .await?,
-        )
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Rolls `skill` back by publishing the files of an earlier version as a
@@ -1252,12 +1306,14 @@ impl Store {
         let reason = require(reason, "reason", "pass --reason TEXT")?;
         let actor = require(actor, "actor", "pass --actor NAME or set $USER")?;
         let mut tx = self.begin_write().await?;
-        let versions = sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version"
-        )))
-        .bind(skill)
-        .fetch_all(&mut *tx)
-        .await?;
+        let versions = on_conn!(&mut tx, |e| {
+            sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version"
+            )))
+            .bind(skill)
+            .fetch_all(e)
+            .await
+        })?;
         let Some(current) = versions.last().cloned() else {
             return Err(GovernanceError::SkillNotFound(skill.to_string()));
         };
@@ -1307,20 +1363,23 @@ impl Store {
         )
         .await?;
         let id = new_id("rbk");
-        sqlx::query(
-            "INSERT INTO rollbacks (id, skill_name, from_version, to_version, new_version_id, reason, actor, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(skill)
-        .bind(current.version)
-        .bind(target.version)
-        .bind(&new_version.id)
-        .bind(&reason)
-        .bind(&actor)
-        .bind(&new_version.created_at)
-        .execute(&mut *tx)
-        .await?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(
+                "INSERT INTO rollbacks (id, skill_name, from_version, to_version, new_version_id, reason, actor, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&id)
+            .bind(skill)
+            .bind(current.version)
+            .bind(target.version)
+            .bind(&new_version.id)
+            .bind(&reason)
+            .bind(&actor)
+            .bind(&new_version.created_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         audit_on(
             &mut tx,
             &actor,
@@ -1344,12 +1403,12 @@ impl Store {
     /// For a version created by a rollback, the version whose files it
     /// restored.
     pub async fn rollback_target(&self, version_id: &str) -> Result<Option<i64>> {
-        Ok(
+        Ok(on_pool!(&self.pool, |e| {
             sqlx::query_scalar("SELECT to_version FROM rollbacks WHERE new_version_id = $1")
                 .bind(version_id)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+                .fetch_optional(e)
+                .await
+        })?)
     }
 
     /// Records the rollout phase a command sees configured. Returns the change
@@ -1462,19 +1521,22 @@ impl Store {
             closed_at: None,
         };
         let mut tx = self.begin_write().await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO incidents ({INCIDENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        )))
-        .bind(&incident.id)
-        .bind(&incident.severity)
-        .bind(&incident.title)
-        .bind(&incident.detail)
-        .bind(&incident.status)
-        .bind(&incident.root_cause)
-        .bind(&incident.opened_at)
-        .bind(&incident.closed_at)
-        .execute(&mut *tx)
-        .await?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO incidents ({INCIDENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            )))
+            .bind(&incident.id)
+            .bind(&incident.severity)
+            .bind(&incident.title)
+            .bind(&incident.detail)
+            .bind(&incident.status)
+            .bind(&incident.root_cause)
+            .bind(&incident.opened_at)
+            .bind(&incident.closed_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         audit_on(
             &mut tx,
             &actor,
@@ -1513,25 +1575,30 @@ impl Store {
         let root_cause = require(root_cause, "root cause", "pass --root-cause TEXT")?;
         let actor = require(actor, "actor", "pass --actor NAME or set $USER")?;
         let mut tx = self.begin_write().await?;
-        let mut incident = sqlx::query_as::<_, IncidentRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
+        let mut incident = on_conn!(&mut tx, |e| {
+            sqlx::query_as::<_, IncidentRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(e)
+            .await
+        })?
         .ok_or_else(|| GovernanceError::IncidentNotFound(id.to_string()))?;
         if incident.status != "open" {
             return Err(GovernanceError::IncidentAlreadyClosed(id.to_string()));
         }
         let now = now_rfc3339();
-        sqlx::query(
-            "UPDATE incidents SET status = 'closed', root_cause = $1, closed_at = $2 WHERE id = $3",
-        )
-        .bind(&root_cause)
-        .bind(&now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(
+                "UPDATE incidents SET status = 'closed', root_cause = $1, closed_at = $2 WHERE id = $3",
+            )
+            .bind(&root_cause)
+            .bind(&now)
+            .bind(id)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         incident.status = "closed".into();
         incident.root_cause = Some(root_cause.clone());
         incident.closed_at = Some(now);
@@ -1566,13 +1633,13 @@ impl Store {
         } else {
             ""
         };
-        Ok(
+        Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, IncidentRow>(sqlx::AssertSqlSafe(format!(
                 "SELECT {INCIDENT_COLUMNS} FROM incidents {filter} ORDER BY opened_at DESC, id DESC"
             )))
-            .fetch_all(&self.pool)
-            .await?,
-        )
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// TEST SUPPORT ONLY — not part of the product. Stores an eval of
@@ -1598,28 +1665,34 @@ impl Store {
         let eval_id = new_id("evl");
         let now = now_rfc3339();
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO evals (id, draft_id, status, mode, config, created_at, finished_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&eval_id)
-        .bind(draft_id)
-        .bind(&status)
-        .bind(&mode)
-        .bind("{}")
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'eval', $3, $4)",
-        )
-        .bind(new_id("rpt"))
-        .bind(&eval_id)
-        .bind(report.to_string())
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(
+                "INSERT INTO evals (id, draft_id, status, mode, config, created_at, finished_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&eval_id)
+            .bind(draft_id)
+            .bind(&status)
+            .bind(&mode)
+            .bind("{}")
+            .bind(&now)
+            .bind(&now)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(
+                "INSERT INTO reports (id, eval_id, kind, body, created_at) VALUES ($1, $2, 'eval', $3, $4)",
+            )
+            .bind(new_id("rpt"))
+            .bind(&eval_id)
+            .bind(report.to_string())
+            .bind(&now)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         tx.commit().await?;
         Ok(eval_id)
     }

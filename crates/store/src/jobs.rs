@@ -3,8 +3,8 @@
 //!
 //! - [`Store::claim_job`] takes the oldest queued job in one write transaction
 //!   (SQLite `BEGIN IMMEDIATE`, so two claimers never see the same row as
-//!   free; the PostgreSQL backend, when added, uses
-//!   `SELECT … FOR UPDATE SKIP LOCKED` instead). It first re-queues jobs whose
+//!   free; PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED`, so concurrent
+//!   claimers lock different rows without waiting for each other). It first re-queues jobs whose
 //!   lease expired, and never hands out a job for a draft that already has a
 //!   running job, so two workers never evaluate one draft at once.
 //! - The claimer owns the job until `lease_expires_at`; [`Store::heartbeat`]
@@ -15,6 +15,7 @@
 //! - Trial writes are idempotent (see `evals.rs`), so a job taken over after a
 //!   crash resumes its eval without repeating a stored trial.
 
+use crate::db::{AsConn, Conn, Executed, on_conn, on_pool};
 use crate::{Store, StoreError, format_rfc3339_millis, new_id, now_rfc3339};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -147,27 +148,83 @@ fn expiry(lease: Duration) -> String {
 
 /// Re-queues (or fails, when out of attempts) running jobs whose lease
 /// ended before `now`, inside the caller's transaction.
-async fn requeue_expired_in(
-    conn: &mut sqlx::SqliteConnection,
-    now: &str,
-) -> Result<u64, StoreError> {
-    let failed = sqlx::query(
-        "UPDATE jobs SET state = 'failed', last_error = 'the lease of worker ' || COALESCE(lease_owner, '?') || ' expired on the last allowed attempt (' || attempts || ' of ' || max_attempts || '); the worker stopped or lost the database', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-         WHERE state = 'running' AND lease_expires_at < $1 AND attempts >= max_attempts",
-    )
-    .bind(now)
-    .execute(&mut *conn)
-    .await?
+async fn requeue_expired_in(conn: &mut impl AsConn, now: &str) -> Result<u64, StoreError> {
+    let failed = on_conn!(conn, |e| {
+        sqlx::query(
+            "UPDATE jobs SET state = 'failed', last_error = 'the lease of worker ' || COALESCE(lease_owner, '?') || ' expired on the last allowed attempt (' || attempts || ' of ' || max_attempts || '); the worker stopped or lost the database', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+             WHERE state = 'running' AND lease_expires_at < $1 AND attempts >= max_attempts",
+        )
+        .bind(now)
+        .execute(e)
+        .await
+        .map(Executed::from)
+    })?
     .rows_affected();
-    let requeued = sqlx::query(
-        "UPDATE jobs SET state = 'queued', last_error = 'the lease of worker ' || COALESCE(lease_owner, '?') || ' expired (attempt ' || attempts || ' of ' || max_attempts || '); re-queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-         WHERE state = 'running' AND lease_expires_at < $1",
-    )
-    .bind(now)
-    .execute(&mut *conn)
-    .await?
+    let requeued = on_conn!(conn, |e| {
+        sqlx::query(
+            "UPDATE jobs SET state = 'queued', last_error = 'the lease of worker ' || COALESCE(lease_owner, '?') || ' expired (attempt ' || attempts || ' of ' || max_attempts || '); re-queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+             WHERE state = 'running' AND lease_expires_at < $1",
+        )
+        .bind(now)
+        .execute(e)
+        .await
+        .map(Executed::from)
+    })?
     .rows_affected();
     Ok(failed + requeued)
+}
+
+/// Locks the oldest queued job that no other transaction holds
+/// (`FOR UPDATE SKIP LOCKED`) and whose draft has no running job; its id.
+///
+/// The one-running-job-per-draft rule needs more than row locks on
+/// PostgreSQL (two claimers could lock two queued jobs of one draft at
+/// once), so the draft is also guarded by a transaction-level advisory lock,
+/// taken without waiting, and re-checked after taking it: a claimer that
+/// cannot take it (another claimer is deciding on that draft) or finds the
+/// draft running leaves the job queued and tries the next one. Nothing here
+/// waits on a lock, so concurrent claims cannot deadlock.
+async fn pg_lock_next_job(conn: &mut sqlx::PgConnection) -> Result<Option<String>, StoreError> {
+    let mut skip: Vec<String> = Vec::new();
+    loop {
+        let next = sqlx::query_as::<_, (String, Option<String>)>(
+            "SELECT id, draft_id FROM jobs WHERE state = 'queued'
+               AND (draft_id IS NULL OR draft_id NOT IN
+                    (SELECT draft_id FROM jobs WHERE state = 'running' AND draft_id IS NOT NULL))
+               AND NOT (id = ANY ($1::text[]))
+             ORDER BY created_at, id LIMIT 1
+             FOR UPDATE SKIP LOCKED",
+        )
+        .bind(&skip)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some((id, draft_id)) = next else {
+            return Ok(None);
+        };
+        let Some(draft_id) = draft_id else {
+            return Ok(Some(id));
+        };
+        // Never wait for the lock: a claimer holding one draft's lock may be
+        // about to try another draft's, and waiting could deadlock.
+        let locked = sqlx::query_scalar::<_, bool>(
+            "SELECT pg_try_advisory_xact_lock(hashtext('skillgate.job.draft'), hashtext($1))",
+        )
+        .bind(&draft_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if locked {
+            let running = sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM jobs WHERE draft_id = $1 AND state = 'running'",
+            )
+            .bind(&draft_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            if running == 0 {
+                return Ok(Some(id));
+            }
+        }
+        skip.push(id);
+    }
 }
 
 impl Store {
@@ -190,29 +247,34 @@ impl Store {
         })?;
         let now = now_rfc3339();
         let id = new_id("job");
-        sqlx::query(
-            "INSERT INTO jobs (id, kind, draft_id, payload, state, attempts, max_attempts, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $6)",
-        )
-        .bind(&id)
-        .bind(JOB_KIND_EVAL)
-        .bind(&payload.draft_id)
-        .bind(self.scrub(&body))
-        .bind(i64::from(max_attempts))
-        .bind(&now)
-        .execute(&self.pool)
-        .await?;
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "INSERT INTO jobs (id, kind, draft_id, payload, state, attempts, max_attempts, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $6)",
+            )
+            .bind(&id)
+            .bind(JOB_KIND_EVAL)
+            .bind(&payload.draft_id)
+            .bind(self.scrub(&body))
+            .bind(i64::from(max_attempts))
+            .bind(&now)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         self.get_job(&id).await
     }
 
     /// One job by id.
     pub async fn get_job(&self, id: &str) -> Result<JobRow, StoreError> {
-        sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
+        on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(e)
+            .await
+        })?
         .ok_or_else(|| StoreError::NotFound {
             kind: "job",
             id: id.into(),
@@ -225,20 +287,22 @@ impl Store {
         state: Option<JobState>,
         limit: i64,
     ) -> Result<Vec<JobRow>, StoreError> {
-        Ok(sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY created_at DESC, id DESC LIMIT $2"
-        )))
-        .bind(state.map(JobState::as_str))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY created_at DESC, id DESC LIMIT $2"
+            )))
+            .bind(state.map(JobState::as_str))
+            .bind(limit)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Puts running jobs whose lease expired back to `queued` (or `failed`
     /// when their attempts are used up). [`Store::claim_job`] does this too;
     /// returns how many jobs changed.
     pub async fn requeue_expired(&self) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.pool.begin_write().await?;
         let n = requeue_expired_in(&mut tx, &now_rfc3339()).await?;
         tx.commit().await?;
         Ok(n)
@@ -246,7 +310,8 @@ impl Store {
 
     /// Claims the oldest queued job for `worker_id` with a lease of `lease`:
     /// the job becomes `running`, its attempts go up by one. Atomic across
-    /// processes (one `BEGIN IMMEDIATE` transaction); expired leases are
+    /// processes (one `BEGIN IMMEDIATE` transaction on SQLite, a
+    /// `FOR UPDATE SKIP LOCKED` row lock on PostgreSQL); expired leases are
     /// re-queued first, and a job whose draft already has a running job is
     /// skipped. `None` when nothing is claimable.
     pub async fn claim_job(
@@ -254,37 +319,51 @@ impl Store {
         worker_id: &str,
         lease: Duration,
     ) -> Result<Option<JobRow>, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.pool.begin_write().await?;
         let now = now_rfc3339();
         requeue_expired_in(&mut tx, &now).await?;
-        let next = sqlx::query_scalar::<_, String>(
-            "SELECT id FROM jobs WHERE state = 'queued'
-               AND (draft_id IS NULL OR draft_id NOT IN
-                    (SELECT draft_id FROM jobs WHERE state = 'running' AND draft_id IS NOT NULL))
-             ORDER BY created_at, id LIMIT 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
+        let next = match tx.as_conn() {
+            // BEGIN IMMEDIATE holds SQLite's one write lock: nobody else
+            // claims between this read and the update below.
+            Conn::Sqlite(e) => {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT id FROM jobs WHERE state = 'queued'
+                       AND (draft_id IS NULL OR draft_id NOT IN
+                            (SELECT draft_id FROM jobs WHERE state = 'running' AND draft_id IS NOT NULL))
+                     ORDER BY created_at, id LIMIT 1",
+                )
+                .fetch_optional(e)
+                .await?
+            }
+            // PostgreSQL: lock the row, skipping rows other claimers hold, so
+            // many workers claim different jobs at once without waiting.
+            Conn::Postgres(e) => pg_lock_next_job(e).await?,
+        };
         let Some(id) = next else {
             tx.commit().await?;
             return Ok(None);
         };
-        sqlx::query(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $1, lease_expires_at = $2, heartbeat_at = $3, updated_at = $3
-             WHERE id = $4",
-        )
-        .bind(worker_id)
-        .bind(expiry(lease))
-        .bind(&now)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"
-        )))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $1, lease_expires_at = $2, heartbeat_at = $3, updated_at = $3
+                 WHERE id = $4",
+            )
+            .bind(worker_id)
+            .bind(expiry(lease))
+            .bind(&now)
+            .bind(&id)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
+        let row = on_conn!(&mut tx, |e| {
+            sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"
+            )))
+            .bind(&id)
+            .fetch_one(e)
+            .await
+        })?;
         tx.commit().await?;
         Ok(Some(row))
     }
@@ -300,16 +379,19 @@ impl Store {
         lease: Duration,
     ) -> Result<bool, StoreError> {
         let now = now_rfc3339();
-        let n = sqlx::query(
-            "UPDATE jobs SET lease_expires_at = $1, heartbeat_at = $2, updated_at = $2
-             WHERE id = $3 AND state = 'running' AND lease_owner = $4",
-        )
-        .bind(expiry(lease))
-        .bind(&now)
-        .bind(job_id)
-        .bind(worker_id)
-        .execute(&self.pool)
-        .await?
+        let n = on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "UPDATE jobs SET lease_expires_at = $1, heartbeat_at = $2, updated_at = $2
+                 WHERE id = $3 AND state = 'running' AND lease_owner = $4",
+            )
+            .bind(expiry(lease))
+            .bind(&now)
+            .bind(job_id)
+            .bind(worker_id)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?
         .rows_affected();
         Ok(n == 1)
     }
@@ -322,16 +404,19 @@ impl Store {
         worker_id: &str,
         result: &str,
     ) -> Result<bool, StoreError> {
-        let n = sqlx::query(
-            "UPDATE jobs SET state = 'done', result = $1, last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
-             WHERE id = $3 AND state = 'running' AND lease_owner = $4",
-        )
-        .bind(result)
-        .bind(now_rfc3339())
-        .bind(job_id)
-        .bind(worker_id)
-        .execute(&self.pool)
-        .await?
+        let n = on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "UPDATE jobs SET state = 'done', result = $1, last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
+                 WHERE id = $3 AND state = 'running' AND lease_owner = $4",
+            )
+            .bind(result)
+            .bind(now_rfc3339())
+            .bind(job_id)
+            .bind(worker_id)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?
         .rows_affected();
         Ok(n == 1)
     }
@@ -348,18 +433,21 @@ impl Store {
         retry: bool,
     ) -> Result<Option<JobState>, StoreError> {
         let error = self.scrub(error);
-        let n = sqlx::query(
-            "UPDATE jobs SET state = CASE WHEN $1 AND attempts < max_attempts THEN 'queued' ELSE 'failed' END,
-                    last_error = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
-             WHERE id = $4 AND state = 'running' AND lease_owner = $5",
-        )
-        .bind(retry)
-        .bind(&error)
-        .bind(now_rfc3339())
-        .bind(job_id)
-        .bind(worker_id)
-        .execute(&self.pool)
-        .await?
+        let n = on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "UPDATE jobs SET state = CASE WHEN $1 AND attempts < max_attempts THEN 'queued' ELSE 'failed' END,
+                        last_error = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
+                 WHERE id = $4 AND state = 'running' AND lease_owner = $5",
+            )
+            .bind(retry)
+            .bind(&error)
+            .bind(now_rfc3339())
+            .bind(job_id)
+            .bind(worker_id)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?
         .rows_affected();
         if n == 0 {
             return Ok(None);
@@ -370,15 +458,18 @@ impl Store {
     /// Gives a running job back to the queue without counting the attempt
     /// (a worker shutting down). `false` when the worker no longer held it.
     pub async fn release_job(&self, job_id: &str, worker_id: &str) -> Result<bool, StoreError> {
-        let n = sqlx::query(
-            "UPDATE jobs SET state = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-             WHERE id = $2 AND state = 'running' AND lease_owner = $3",
-        )
-        .bind(now_rfc3339())
-        .bind(job_id)
-        .bind(worker_id)
-        .execute(&self.pool)
-        .await?
+        let n = on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "UPDATE jobs SET state = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+                 WHERE id = $2 AND state = 'running' AND lease_owner = $3",
+            )
+            .bind(now_rfc3339())
+            .bind(job_id)
+            .bind(worker_id)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?
         .rows_affected();
         Ok(n == 1)
     }

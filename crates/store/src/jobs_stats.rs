@@ -2,6 +2,7 @@
 //! dashboard, the draft page). The queue itself, and every write to it, is in
 //! `jobs.rs`.
 
+use crate::db::on_pool;
 use crate::{JobRow, JobState, Store, StoreError};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -32,10 +33,11 @@ impl Store {
     /// Counts jobs per state and finds the longest-waiting queued job;
     /// `now` (RFC 3339, as stored) decides which running leases expired.
     pub async fn job_queue_stats(&self, now: &str) -> Result<JobQueueStats, StoreError> {
-        let rows =
+        let rows = on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, (String, i64)>("SELECT state, COUNT(*) FROM jobs GROUP BY state")
-                .fetch_all(&self.pool)
-                .await?;
+                .fetch_all(e)
+                .await
+        })?;
         let mut counts: BTreeMap<String, u64> = [
             JobState::Queued,
             JobState::Running,
@@ -48,17 +50,21 @@ impl Store {
         for (state, n) in rows {
             counts.insert(state, u64::try_from(n).unwrap_or(0));
         }
-        let oldest_queued_since = sqlx::query_scalar::<_, Option<String>>(
-            "SELECT MIN(updated_at) FROM jobs WHERE state = 'queued'",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let expired = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM jobs WHERE state = 'running' AND lease_expires_at < $1",
-        )
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
+        let oldest_queued_since = on_pool!(&self.pool, |e| {
+            sqlx::query_scalar::<_, Option<String>>(
+                "SELECT MIN(updated_at) FROM jobs WHERE state = 'queued'",
+            )
+            .fetch_one(e)
+            .await
+        })?;
+        let expired = on_pool!(&self.pool, |e| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM jobs WHERE state = 'running' AND lease_expires_at < $1",
+            )
+            .bind(now)
+            .fetch_one(e)
+            .await
+        })?;
         Ok(JobQueueStats {
             counts,
             oldest_queued_since,
@@ -70,25 +76,27 @@ impl Store {
     /// `running`), else its newest job when that one `failed`; `None` when the
     /// draft has no job or its newest job is `done`.
     pub async fn pending_job_of_draft(&self, draft_id: &str) -> Result<Option<JobRow>, StoreError> {
-        let id = sqlx::query_scalar::<_, String>(
-            "SELECT id FROM jobs WHERE draft_id = $1 AND state IN ('queued', 'running')
-             ORDER BY created_at DESC, id DESC LIMIT 1",
-        )
-        .bind(draft_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let id = on_pool!(&self.pool, |e| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT id FROM jobs WHERE draft_id = $1 AND state IN ('queued', 'running')
+                 ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(draft_id)
+            .fetch_optional(e)
+            .await
+        })?;
         let id = match id {
             Some(id) => Some(id),
-            None => {
+            None => on_pool!(&self.pool, |e| {
                 sqlx::query_scalar::<_, String>(
                     "SELECT id FROM jobs WHERE draft_id = $1 AND state = 'failed'
                        AND created_at >= COALESCE((SELECT MAX(created_at) FROM jobs WHERE draft_id = $1), '')
                      ORDER BY created_at DESC, id DESC LIMIT 1",
                 )
                 .bind(draft_id)
-                .fetch_optional(&self.pool)
-                .await?
-            }
+                .fetch_optional(e)
+                .await
+            })?,
         };
         match id {
             Some(id) => Ok(Some(self.get_job(&id).await?)),

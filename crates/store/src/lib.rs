@@ -3,12 +3,15 @@
 //! Invariants:
 //! - This is the only crate that speaks SQL. Callers see typed rows and never
 //!   build queries.
-//! - Statements use `$N` placeholders, `ON CONFLICT`, TEXT ids and TEXT
-//!   timestamps only, so the same SQL runs on PostgreSQL when that backend is
-//!   added (SPEC §8); SQLite (WAL) is the embedded default.
+//! - Two backends (SPEC §8): SQLite (WAL) is the embedded default, PostgreSQL
+//!   (`postgres://…`) the scale-out one, where many workers share one job
+//!   queue. Statements use `$N` placeholders, `ON CONFLICT`, TEXT ids and
+//!   TEXT timestamps, so one SQL text runs on both (see `db.rs`); only the
+//!   full-text search and the job claim differ per backend.
 //! - Every multi-row write is one transaction: a killed process leaves either
 //!   the whole batch or none of it.
 
+mod db;
 mod error;
 mod evals;
 mod governance;
@@ -18,8 +21,10 @@ pub mod jobs_stats;
 mod ops;
 mod runs;
 mod skills;
+pub mod testing;
 mod web;
 
+pub use db::Backend;
 pub use error::StoreError;
 pub use evals::{
     CandidateQuery, CandidateRow, EvalRow, NewReplayCase, NewToolCall, NewTrial, PinnedCaseRow,
@@ -47,21 +52,30 @@ pub use runs::{InsertRunsOutcome, RunConflict, RunSummary};
 pub use skills::{DraftRow, NewDraft, SkillFile, SkillSummary, SkillVersionRow, folder_hash};
 pub use web::*;
 
+use db::{Executed, Pool, on_pool};
 use skillgate_redact::{RedactionConfig, Redactor};
-use sqlx::SqlitePool;
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Embedded migrations, applied by [`Store::open`].
+/// Embedded SQLite migrations, applied by [`Store::open`].
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Embedded PostgreSQL migrations (the same schema in PostgreSQL types),
+/// applied by [`Store::open_url`] on a `postgres://` URL.
+static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations-postgres");
+
+/// Connections a PostgreSQL store keeps at most.
+const PG_MAX_CONNECTIONS: u32 = 16;
 
 /// Handle to skillgate's database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     /// Applied to every transcript, tool argument/result, answer and report
     /// before it is written (SPEC §7). On by default with the standard rules.
     redactor: Arc<Redactor>,
@@ -102,14 +116,12 @@ impl Store {
         Self::connect(opts, &path.display().to_string()).await
     }
 
-    /// Opens a database by URL: `sqlite://PATH` (or a plain path). PostgreSQL
-    /// URLs are recognised and refused with a clear "not supported yet".
+    /// Opens a database by URL: `postgres://…` / `postgresql://…` (a
+    /// PostgreSQL server; the database must exist, migrations are applied),
+    /// `sqlite://PATH`, `sqlite:…`, or a plain SQLite path.
     pub async fn open_url(url: &str) -> Result<Store, StoreError> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(StoreError::Unsupported(
-                "PostgreSQL storage is not supported yet; use a SQLite path (--db ./skillgate.db)"
-                    .into(),
-            ));
+        if is_postgres_url(url) {
+            return Self::open_postgres(url).await;
         }
         if let Some(rest) = url.strip_prefix("sqlite://") {
             return Self::open(Path::new(rest)).await;
@@ -127,6 +139,51 @@ impl Store {
         Self::open(Path::new(url)).await
     }
 
+    /// Connects to the PostgreSQL database at `url` and applies pending
+    /// migrations. Errors name the URL with its password hidden.
+    async fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        let target = redact_url_password(url);
+        let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::Open {
+            target: target.clone(),
+            reason: format!("{e} (expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE)"),
+        })?;
+        // One direct connection first: a pool retries until its timeout and
+        // then reports only "timed out", hiding "connection refused" or
+        // "database does not exist".
+        let probe = PgConnection::connect_with(&opts)
+            .await
+            .map_err(|e| StoreError::Open {
+                target: target.clone(),
+                reason: format!("{e}; is the server running and does the database exist?"),
+            })?;
+        let _ = probe.close().await;
+        let pool = PgPoolOptions::new()
+            .max_connections(PG_MAX_CONNECTIONS)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Open {
+                target: target.clone(),
+                reason: format!("{e}; is the server running and does the database exist?"),
+            })?;
+        PG_MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migrate {
+                target,
+                reason: e.to_string(),
+            })?;
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+            redactor: Arc::new(Redactor::standard()),
+        })
+    }
+
+    /// Which database this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
     async fn connect(opts: SqliteConnectOptions, target: &str) -> Result<Store, StoreError> {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -141,7 +198,7 @@ impl Store {
             reason: e.to_string(),
         })?;
         Ok(Store {
-            pool,
+            pool: Pool::Sqlite(pool),
             redactor: Arc::new(Redactor::standard()),
         })
     }
@@ -170,7 +227,7 @@ impl Store {
         text.map(|t| self.scrub(t))
     }
 
-    /// Closes the pool, checkpointing the WAL.
+    /// Closes the pool (on SQLite, checkpointing the WAL).
     pub async fn close(self) {
         self.pool.close().await;
     }
@@ -183,7 +240,8 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
             "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(new_id("aud"))
@@ -192,40 +250,47 @@ impl Store {
         .bind(action)
         .bind(subject)
         .bind(detail)
-        .execute(&self.pool)
-        .await?;
+        .execute(e)
+        .await
+        .map(Executed::from)
+        })?;
         Ok(())
     }
 
     /// Audit entries, newest first.
     pub async fn list_audit(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        Ok(sqlx::query_as::<_, AuditEntry>(
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, AuditEntry>(
             "SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(e)
+        .await
+        })?)
     }
 
     /// Reads a setting.
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(
+        Ok(on_pool!(&self.pool, |e| {
             sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
                 .bind(key)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+                .fetch_optional(e)
+                .await
+        })?)
     }
 
     /// Writes a setting.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        sqlx::query(
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
         .bind(key)
         .bind(value)
-        .execute(&self.pool)
-        .await?;
+        .execute(e)
+        .await
+        .map(Executed::from)
+        })?;
         Ok(())
     }
 }
@@ -245,4 +310,54 @@ pub struct AuditEntry {
     pub subject: String,
     /// Why / details.
     pub detail: String,
+}
+
+/// Whether `target` (a `--db` value) names a PostgreSQL server
+/// (`postgres://…` or `postgresql://…`) rather than a SQLite file.
+pub fn is_postgres_url(target: &str) -> bool {
+    target.starts_with("postgres://") || target.starts_with("postgresql://")
+}
+
+/// A database path or URL fit to print: a URL's password becomes `***`.
+pub fn display_target(target: &str) -> String {
+    redact_url_password(target)
+}
+
+/// `url` with the password (if any) replaced by `***`, for error messages.
+fn redact_url_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    // The userinfo ends at the last '@' before the query string, so a
+    // password holding '/' or '@' is hidden whole.
+    let authority_end = rest.find('?').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_string();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***{}", &rest[at..]),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url_password;
+
+    #[test]
+    fn a_url_password_is_hidden_in_messages() {
+        assert_eq!(
+            redact_url_password("postgres://sg:s3cret@db:5432/skillgate"),
+            "postgres://sg:***@db:5432/skillgate"
+        );
+        assert_eq!(
+            redact_url_password("postgres://sg@db/skillgate"),
+            "postgres://sg@db/skillgate"
+        );
+        assert_eq!(
+            redact_url_password("postgres://sg:a/b@c@db/skillgate?sslmode=require"),
+            "postgres://sg:***@db/skillgate?sslmode=require"
+        );
+        assert_eq!(redact_url_password("skillgate.db"), "skillgate.db");
+    }
 }

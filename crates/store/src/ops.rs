@@ -12,6 +12,7 @@
 //! shortest retention among them applies (the most restrictive wins); an eval
 //! without replay cases (heuristic mode) uses the default.
 
+use crate::db::{Executed, on_conn, on_pool};
 use crate::{Store, StoreError, format_rfc3339_millis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -251,26 +252,31 @@ impl Store {
     /// `ops_report_facts`; later calls read only that table.
     pub async fn ops_evals(&self, since: Option<&str>) -> Result<Vec<OpsEvalRow>, StoreError> {
         let since = since.unwrap_or("");
-        let rows = sqlx::query_as::<_, EvalJoin>(
-            "SELECT e.id, e.draft_id, e.status, e.mode, e.created_at, e.finished_at,
-                    (SELECT r.id FROM reports r WHERE r.eval_id = e.id AND r.kind = 'eval'
-                     ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS report_id
-             FROM evals e WHERE e.created_at >= $1 ORDER BY e.created_at, e.id",
-        )
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut facts: HashMap<String, FactsRow> = sqlx::query_as::<_, FactsRow>(
-            "SELECT f.report_id, f.decoded, f.report_status, f.blocked_coverage, f.regressed,
-                    f.improved, f.unchanged, f.wall_ms, f.judge_input_tokens, f.judge_output_tokens
-             FROM ops_report_facts f JOIN evals e ON e.id = f.eval_id WHERE e.created_at >= $1",
-        )
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(|f| (f.report_id.clone(), f))
-        .collect();
+        let rows = on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, EvalJoin>(
+                "SELECT e.id, e.draft_id, e.status, e.mode, e.created_at, e.finished_at,
+                        (SELECT r.id FROM reports r WHERE r.eval_id = e.id AND r.kind = 'eval'
+                         ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS report_id
+                 FROM evals e WHERE e.created_at >= $1 ORDER BY e.created_at, e.id",
+            )
+            .bind(since)
+            .fetch_all(e)
+            .await
+        })?;
+        let mut facts: HashMap<String, FactsRow> =
+            on_pool!(&self.pool, |e| {
+                sqlx::query_as::<_, FactsRow>(
+                    "SELECT f.report_id, f.decoded, f.report_status, f.blocked_coverage, f.regressed,
+                        f.improved, f.unchanged, f.wall_ms, f.judge_input_tokens, f.judge_output_tokens
+                 FROM ops_report_facts f JOIN evals e ON e.id = f.eval_id WHERE e.created_at >= $1",
+                )
+                .bind(since)
+                .fetch_all(e)
+                .await
+            })?
+            .into_iter()
+            .map(|f| (f.report_id.clone(), f))
+            .collect();
         for row in &rows {
             let Some(report_id) = row.report_id.as_deref() else {
                 continue;
@@ -278,10 +284,12 @@ impl Store {
             if facts.contains_key(report_id) {
                 continue;
             }
-            let body: Option<String> = sqlx::query_scalar("SELECT body FROM reports WHERE id = $1")
-                .bind(report_id)
-                .fetch_optional(&self.pool)
-                .await?;
+            let body: Option<String> = on_pool!(&self.pool, |e| {
+                sqlx::query_scalar("SELECT body FROM reports WHERE id = $1")
+                    .bind(report_id)
+                    .fetch_optional(e)
+                    .await
+            })?;
             let decoded = body
                 .as_deref()
                 .and_then(|b| serde_json::from_str::<OpsReportFacts>(b).ok());
@@ -303,26 +311,29 @@ impl Store {
                     .and_then(|d| d.judge_tokens)
                     .map(|t| to_i64(t.1)),
             };
-            sqlx::query(
-                "INSERT INTO ops_report_facts (report_id, eval_id, decoded, report_status,
-                     blocked_coverage, regressed, improved, unchanged, wall_ms,
-                     judge_input_tokens, judge_output_tokens)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                 ON CONFLICT (report_id) DO NOTHING",
-            )
-            .bind(&f.report_id)
-            .bind(&row.id)
-            .bind(f.decoded)
-            .bind(&f.report_status)
-            .bind(f.blocked_coverage)
-            .bind(f.regressed)
-            .bind(f.improved)
-            .bind(f.unchanged)
-            .bind(f.wall_ms)
-            .bind(f.judge_input_tokens)
-            .bind(f.judge_output_tokens)
-            .execute(&self.pool)
-            .await?;
+            on_pool!(&self.pool, |e| {
+                sqlx::query(
+                    "INSERT INTO ops_report_facts (report_id, eval_id, decoded, report_status,
+                         blocked_coverage, regressed, improved, unchanged, wall_ms,
+                         judge_input_tokens, judge_output_tokens)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                     ON CONFLICT (report_id) DO NOTHING",
+                )
+                .bind(&f.report_id)
+                .bind(&row.id)
+                .bind(f.decoded)
+                .bind(&f.report_status)
+                .bind(f.blocked_coverage)
+                .bind(f.regressed)
+                .bind(f.improved)
+                .bind(f.unchanged)
+                .bind(f.wall_ms)
+                .bind(f.judge_input_tokens)
+                .bind(f.judge_output_tokens)
+                .execute(e)
+                .await
+                .map(Executed::from)
+            })?;
             facts.insert(f.report_id.clone(), f);
         }
         Ok(rows
@@ -357,13 +368,15 @@ impl Store {
 
     /// Review decisions made at or after `since` (all, superseded ones included).
     pub async fn ops_reviews(&self, since: Option<&str>) -> Result<Vec<OpsReviewRow>, StoreError> {
-        Ok(sqlx::query_as::<_, OpsReviewRow>(
-            "SELECT draft_id, decision, decision_seconds, (superseded_by IS NOT NULL) AS superseded, created_at
-             FROM reviews WHERE created_at >= $1 ORDER BY created_at, id",
-        )
-        .bind(since.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, OpsReviewRow>(
+                "SELECT draft_id, decision, decision_seconds, (superseded_by IS NOT NULL) AS superseded, created_at
+                 FROM reviews WHERE created_at >= $1 ORDER BY created_at, id",
+            )
+            .bind(since.unwrap_or(""))
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Publish attempts made at or after `since`.
@@ -371,13 +384,15 @@ impl Store {
         &self,
         since: Option<&str>,
     ) -> Result<Vec<OpsPublishRow>, StoreError> {
-        Ok(sqlx::query_as::<_, OpsPublishRow>(
-            "SELECT draft_id, outcome, created_at FROM publish_decisions
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, OpsPublishRow>(
+                "SELECT draft_id, outcome, created_at FROM publish_decisions
              WHERE created_at >= $1 ORDER BY created_at, id",
-        )
-        .bind(since.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?)
+            )
+            .bind(since.unwrap_or(""))
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Preservation report statuses of drafts created at or after `since`
@@ -396,13 +411,15 @@ impl Store {
         struct Status {
             status: String,
         }
-        let rows = sqlx::query_as::<_, Row>(
-            "SELECT id, preservation_report, created_at FROM drafts
-             WHERE preservation_report IS NOT NULL AND created_at >= $1 ORDER BY created_at, id",
-        )
-        .bind(since.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, Row>(
+                "SELECT id, preservation_report, created_at FROM drafts
+                 WHERE preservation_report IS NOT NULL AND created_at >= $1 ORDER BY created_at, id",
+            )
+            .bind(since.unwrap_or(""))
+            .fetch_all(e)
+            .await
+        })?;
         Ok(rows
             .into_iter()
             .map(|r| OpsPreservationRow {
@@ -436,17 +453,19 @@ impl Store {
         let since = since.unwrap_or("");
         let mut after = String::new();
         loop {
-            let page = sqlx::query_as::<_, TranscriptRow>(
-                "SELECT t.id, t.arm, t.finished_at, t.transcript FROM trials t
-                 LEFT JOIN ops_trial_facts f ON f.trial_id = t.id
-                 WHERE f.trial_id IS NULL AND t.transcript IS NOT NULL
-                   AND t.finished_at >= $1 AND t.id > $2
-                 ORDER BY t.id LIMIT 500",
-            )
-            .bind(since)
-            .bind(&after)
-            .fetch_all(&self.pool)
-            .await?;
+            let page = on_pool!(&self.pool, |e| {
+                sqlx::query_as::<_, TranscriptRow>(
+                    "SELECT t.id, t.arm, t.finished_at, t.transcript FROM trials t
+                     LEFT JOIN ops_trial_facts f ON f.trial_id = t.id
+                     WHERE f.trial_id IS NULL AND t.transcript IS NOT NULL
+                       AND t.finished_at >= $1 AND t.id > $2
+                     ORDER BY t.id LIMIT 500",
+                )
+                .bind(since)
+                .bind(&after)
+                .fetch_all(e)
+                .await
+            })?;
             let Some(last) = page.last() else {
                 break;
             };
@@ -458,16 +477,19 @@ impl Store {
                     .and_then(|t| t.totals)
                     .and_then(|t| t.wall_ms)
                     .map(to_i64);
-                sqlx::query(
-                    "INSERT INTO ops_trial_facts (trial_id, arm, finished_at, wall_ms)
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (trial_id) DO NOTHING",
-                )
-                .bind(&row.id)
-                .bind(&row.arm)
-                .bind(&row.finished_at)
-                .bind(wall)
-                .execute(&mut *tx)
-                .await?;
+                on_conn!(&mut tx, |e| {
+                    sqlx::query(
+                        "INSERT INTO ops_trial_facts (trial_id, arm, finished_at, wall_ms)
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (trial_id) DO NOTHING",
+                    )
+                    .bind(&row.id)
+                    .bind(&row.arm)
+                    .bind(&row.finished_at)
+                    .bind(wall)
+                    .execute(e)
+                    .await
+                    .map(Executed::from)
+                })?;
             }
             tx.commit().await?;
         }
@@ -476,13 +498,15 @@ impl Store {
             arm: String,
             wall_ms: i64,
         }
-        Ok(sqlx::query_as::<_, Row>(
-            "SELECT arm, wall_ms FROM ops_trial_facts
-             WHERE wall_ms IS NOT NULL AND finished_at >= $1 ORDER BY trial_id",
-        )
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await?
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, Row>(
+                "SELECT arm, wall_ms FROM ops_trial_facts
+                 WHERE wall_ms IS NOT NULL AND finished_at >= $1 ORDER BY trial_id",
+            )
+            .bind(since)
+            .fetch_all(e)
+            .await
+        })?
         .into_iter()
         .map(|r| OpsTrialDuration {
             arm: r.arm,
@@ -493,13 +517,15 @@ impl Store {
 
     /// Tokens per arm over all stored trials.
     pub async fn ops_token_totals(&self) -> Result<Vec<OpsTokenRow>, StoreError> {
-        Ok(sqlx::query_as::<_, OpsTokenRow>(
-            "SELECT arm, CAST(COALESCE(SUM(input_tokens), 0) AS BIGINT) AS input_tokens,
-                    CAST(COALESCE(SUM(output_tokens), 0) AS BIGINT) AS output_tokens
-             FROM trials GROUP BY arm ORDER BY arm",
-        )
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, OpsTokenRow>(
+                "SELECT arm, CAST(COALESCE(SUM(input_tokens), 0) AS BIGINT) AS input_tokens,
+                        CAST(COALESCE(SUM(output_tokens), 0) AS BIGINT) AS output_tokens
+                 FROM trials GROUP BY arm ORDER BY arm",
+            )
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Removes raw replay data of evals past their retention at `now`:
@@ -530,17 +556,19 @@ impl Store {
             .min()
             .unwrap_or(policy.raw_days);
         let latest_cutoff = format_rfc3339_millis(now - time::Duration::days(i64::from(shortest)));
-        let rows = sqlx::query_as::<_, ExpiryRow>(
-            "SELECT DISTINCT e.id, e.finished_at, r.tenant
-             FROM evals e
-             LEFT JOIN replay_cases c ON c.eval_id = e.id
-             LEFT JOIN runs r ON r.id = c.run_id
-             WHERE e.finished_at IS NOT NULL AND e.finished_at < $1
-             ORDER BY e.id",
-        )
-        .bind(&latest_cutoff)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, ExpiryRow>(
+                "SELECT DISTINCT e.id, e.finished_at, r.tenant
+                 FROM evals e
+                 LEFT JOIN replay_cases c ON c.eval_id = e.id
+                 LEFT JOIN runs r ON r.id = c.run_id
+                 WHERE e.finished_at IS NOT NULL AND e.finished_at < $1
+                 ORDER BY e.id",
+            )
+            .bind(&latest_cutoff)
+            .fetch_all(e)
+            .await
+        })?;
         let mut evals: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
         for row in rows {
             let entry = evals
@@ -567,26 +595,32 @@ impl Store {
         };
         let mut tx = self.pool.begin().await?;
         for eval_id in &expired {
-            let transcripts: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM trials WHERE eval_id = $1 AND transcript IS NOT NULL",
-            )
-            .bind(eval_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let tool_calls: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM tool_calls WHERE trial_id IN (SELECT id FROM trials WHERE eval_id = $1)
-                 AND NOT (arguments = $2 AND result = $2 AND (side_effect IS NULL OR side_effect = $2))",
-            )
-            .bind(eval_id)
-            .bind(PURGED_JSON)
-            .fetch_one(&mut *tx)
-            .await?;
-            let case_reports: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM reports WHERE eval_id = $1 AND kind = 'case'",
-            )
-            .bind(eval_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let transcripts: i64 = on_conn!(&mut tx, |e| {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM trials WHERE eval_id = $1 AND transcript IS NOT NULL",
+                )
+                .bind(eval_id)
+                .fetch_one(e)
+                .await
+            })?;
+            let tool_calls: i64 = on_conn!(&mut tx, |e| {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM tool_calls WHERE trial_id IN (SELECT id FROM trials WHERE eval_id = $1)
+                     AND NOT (arguments = $2 AND result = $2 AND (side_effect IS NULL OR side_effect = $2))",
+                )
+                .bind(eval_id)
+                .bind(PURGED_JSON)
+                .fetch_one(e)
+                .await
+            })?;
+            let case_reports: i64 = on_conn!(&mut tx, |e| {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM reports WHERE eval_id = $1 AND kind = 'case'",
+                )
+                .bind(eval_id)
+                .fetch_one(e)
+                .await
+            })?;
             if transcripts + tool_calls + case_reports == 0 {
                 continue;
             }
@@ -597,25 +631,34 @@ impl Store {
             if dry_run {
                 continue;
             }
-            sqlx::query(
-                "UPDATE trials SET transcript = NULL WHERE eval_id = $1 AND transcript IS NOT NULL",
-            )
-            .bind(eval_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE tool_calls SET arguments = $2, result = $2,
-                        side_effect = CASE WHEN side_effect IS NULL THEN NULL ELSE $2 END
-                 WHERE trial_id IN (SELECT id FROM trials WHERE eval_id = $1)",
-            )
-            .bind(eval_id)
-            .bind(PURGED_JSON)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM reports WHERE eval_id = $1 AND kind = 'case'")
+            on_conn!(&mut tx, |e| {
+                sqlx::query(
+                    "UPDATE trials SET transcript = NULL WHERE eval_id = $1 AND transcript IS NOT NULL",
+                )
                 .bind(eval_id)
-                .execute(&mut *tx)
-                .await?;
+                .execute(e)
+                .await
+                .map(Executed::from)
+            })?;
+            on_conn!(&mut tx, |e| {
+                sqlx::query(
+                    "UPDATE tool_calls SET arguments = $2, result = $2,
+                            side_effect = CASE WHEN side_effect IS NULL THEN NULL ELSE $2 END
+                     WHERE trial_id IN (SELECT id FROM trials WHERE eval_id = $1)",
+                )
+                .bind(eval_id)
+                .bind(PURGED_JSON)
+                .execute(e)
+                .await
+                .map(Executed::from)
+            })?;
+            on_conn!(&mut tx, |e| {
+                sqlx::query("DELETE FROM reports WHERE eval_id = $1 AND kind = 'case'")
+                    .bind(eval_id)
+                    .execute(e)
+                    .await
+                    .map(Executed::from)
+            })?;
         }
         if dry_run {
             tx.rollback().await?;
@@ -630,17 +673,20 @@ impl Store {
             counts.tool_calls,
             counts.case_reports
         );
-        sqlx::query(
-            "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(crate::new_id("aud"))
-        .bind(crate::now_rfc3339())
-        .bind(actor)
-        .bind(AUDIT_RETENTION_PURGE)
-        .bind("store")
-        .bind(detail)
-        .execute(&mut *tx)
-        .await?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(
+                "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(crate::new_id("aud"))
+            .bind(crate::now_rfc3339())
+            .bind(actor)
+            .bind(AUDIT_RETENTION_PURGE)
+            .bind("store")
+            .bind(detail)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         tx.commit().await?;
         Ok(counts)
     }

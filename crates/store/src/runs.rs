@@ -1,5 +1,6 @@
 //! Runs: idempotent batch import and look-ups.
 
+use crate::db::{Executed, on_conn, on_pool};
 use crate::{Store, StoreError, content_hash, now_rfc3339};
 use skillgate_core::Run;
 
@@ -70,35 +71,39 @@ impl Store {
             let task = self.redactor.redact_str(&run.task).into_owned();
             let body = value.to_string();
             let hash = content_hash(body.as_bytes());
-            let existing: Option<String> =
+            let existing: Option<String> = on_conn!(&mut tx, |e| {
                 sqlx::query_scalar("SELECT content_hash FROM runs WHERE id = $1")
                     .bind(&run.id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    .fetch_optional(e)
+                    .await
+            })?;
             match existing {
                 Some(h) if h == hash => outcome.duplicates += 1,
                 Some(_) => outcome.conflicts.push(RunConflict { id: run.id.clone() }),
                 None => {
                     let tool_names: Vec<&str> =
                         run.tool_calls.iter().map(|c| c.name.as_str()).collect();
-                    sqlx::query(
-                        "INSERT INTO runs (id, tenant, locale, task, tool_names, skill_hint, accepted, accepted_at, created_at, content_hash, body, imported_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                    )
-                    .bind(&run.id)
-                    .bind(&run.tenant)
-                    .bind(&run.locale)
-                    .bind(&task)
-                    .bind(tool_names.join(" "))
-                    .bind(&run.skill)
-                    .bind(run.accepted)
-                    .bind(&run.accepted_at)
-                    .bind(&run.created_at)
-                    .bind(&hash)
-                    .bind(&body)
-                    .bind(&now)
-                    .execute(&mut *tx)
-                    .await?;
+                    on_conn!(&mut tx, |e| {
+                        sqlx::query(
+                            "INSERT INTO runs (id, tenant, locale, task, tool_names, skill_hint, accepted, accepted_at, created_at, content_hash, body, imported_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                        )
+                        .bind(&run.id)
+                        .bind(&run.tenant)
+                        .bind(&run.locale)
+                        .bind(&task)
+                        .bind(tool_names.join(" "))
+                        .bind(&run.skill)
+                        .bind(run.accepted)
+                        .bind(&run.accepted_at)
+                        .bind(&run.created_at)
+                        .bind(&hash)
+                        .bind(&body)
+                        .bind(&now)
+                        .execute(e)
+                        .await
+                        .map(Executed::from)
+                    })?;
                     outcome.inserted += 1;
                 }
             }
@@ -109,10 +114,12 @@ impl Store {
 
     /// The full stored run.
     pub async fn get_run(&self, id: &str) -> Result<Run, StoreError> {
-        let body: Option<String> = sqlx::query_scalar("SELECT body FROM runs WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let body: Option<String> = on_pool!(&self.pool, |e| {
+            sqlx::query_scalar("SELECT body FROM runs WHERE id = $1")
+                .bind(id)
+                .fetch_optional(e)
+                .await
+        })?;
         let body = body.ok_or_else(|| StoreError::NotFound {
             kind: "run",
             id: id.into(),
@@ -125,22 +132,28 @@ impl Store {
 
     /// Runs ordered by id, at most `limit`.
     pub async fn list_runs(&self, limit: i64) -> Result<Vec<RunSummary>, StoreError> {
-        Ok(sqlx::query_as::<_, RunSummary>(
-            "SELECT id, tenant, locale, task, tool_names, skill_hint, accepted, accepted_at FROM runs ORDER BY id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, RunSummary>(
+                "SELECT id, tenant, locale, task, tool_names, skill_hint, accepted, accepted_at FROM runs ORDER BY id LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// (total runs, accepted runs).
     pub async fn count_runs(&self) -> Result<(i64, i64), StoreError> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs")
-            .fetch_one(&self.pool)
-            .await?;
-        let accepted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE accepted")
-            .fetch_one(&self.pool)
-            .await?;
+        let total: i64 = on_pool!(&self.pool, |e| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM runs")
+                .fetch_one(e)
+                .await
+        })?;
+        let accepted: i64 = on_pool!(&self.pool, |e| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE accepted")
+                .fetch_one(e)
+                .await
+        })?;
         Ok((total, accepted))
     }
 }

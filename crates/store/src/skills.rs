@@ -1,7 +1,7 @@
 //! Skills, their published versions, and drafts — files stored by content hash.
 
+use crate::db::{AsConn, Executed, on_conn, on_pool};
 use crate::{Store, StoreError, content_hash, new_id, now_rfc3339};
-use sqlx::{Sqlite, Transaction};
 
 /// A file of a skill folder, path relative to the folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,19 +109,19 @@ const DRAFT_COLUMNS: &str = "id, skill_name, description, revises_version_id, co
 const VERSION_COLUMNS: &str =
     "id, skill_name, version, description, content_hash, source_draft_id, created_at";
 
-async fn put_blobs(
-    tx: &mut Transaction<'_, Sqlite>,
-    files: &[SkillFile],
-) -> Result<(), StoreError> {
+async fn put_blobs(tx: &mut impl AsConn, files: &[SkillFile]) -> Result<(), StoreError> {
     for f in files {
-        sqlx::query(
-            "INSERT INTO blobs (hash, size, content) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
-        )
-        .bind(content_hash(&f.bytes))
-        .bind(f.bytes.len() as i64)
-        .bind(&f.bytes)
-        .execute(&mut **tx)
-        .await?;
+        on_conn!(tx, |e| {
+            sqlx::query(
+                "INSERT INTO blobs (hash, size, content) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(content_hash(&f.bytes))
+            .bind(f.bytes.len() as i64)
+            .bind(&f.bytes)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
     }
     Ok(())
 }
@@ -138,18 +138,22 @@ impl Store {
     ) -> Result<SkillVersionRow, StoreError> {
         let now = now_rfc3339();
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO skills (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        let latest: Option<i64> =
+        on_conn!(&mut tx, |e| {
+            sqlx::query(
+                "INSERT INTO skills (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(&now)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
+        let latest: Option<i64> = on_conn!(&mut tx, |e| {
             sqlx::query_scalar("SELECT MAX(version) FROM skill_versions WHERE skill_name = $1")
                 .bind(name)
-                .fetch_one(&mut *tx)
-                .await?;
+                .fetch_one(e)
+                .await
+        })?;
         put_blobs(&mut tx, files).await?;
         let row = SkillVersionRow {
             id: new_id("ver"),
@@ -160,28 +164,34 @@ impl Store {
             source_draft_id: source_draft_id.map(str::to_string),
             created_at: now,
         };
-        sqlx::query(
-            "INSERT INTO skill_versions (id, skill_name, version, description, content_hash, source_draft_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&row.id)
-        .bind(&row.skill_name)
-        .bind(row.version)
-        .bind(&row.description)
-        .bind(&row.content_hash)
-        .bind(&row.source_draft_id)
-        .bind(&row.created_at)
-        .execute(&mut *tx)
-        .await?;
-        for f in files {
+        on_conn!(&mut tx, |e| {
             sqlx::query(
-                "INSERT INTO skill_version_files (version_id, path, blob_hash) VALUES ($1, $2, $3)",
+                "INSERT INTO skill_versions (id, skill_name, version, description, content_hash, source_draft_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(&row.id)
-            .bind(&f.path)
-            .bind(content_hash(&f.bytes))
-            .execute(&mut *tx)
-            .await?;
+            .bind(&row.skill_name)
+            .bind(row.version)
+            .bind(&row.description)
+            .bind(&row.content_hash)
+            .bind(&row.source_draft_id)
+            .bind(&row.created_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
+        for f in files {
+            on_conn!(&mut tx, |e| {
+                sqlx::query(
+                    "INSERT INTO skill_version_files (version_id, path, blob_hash) VALUES ($1, $2, $3)",
+                )
+                .bind(&row.id)
+                .bind(&f.path)
+                .bind(content_hash(&f.bytes))
+                .execute(e)
+                .await
+                .map(Executed::from)
+            })?;
         }
         tx.commit().await?;
         Ok(row)
@@ -192,22 +202,26 @@ impl Store {
         &self,
         name: &str,
     ) -> Result<Option<SkillVersionRow>, StoreError> {
-        Ok(sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version DESC LIMIT 1"
-        )))
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version DESC LIMIT 1"
+            )))
+            .bind(name)
+            .fetch_optional(e)
+            .await
+        })?)
     }
 
     /// Every published version of a skill, oldest first.
     pub async fn skill_versions(&self, name: &str) -> Result<Vec<SkillVersionRow>, StoreError> {
-        Ok(sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version"
-        )))
-        .bind(name)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, SkillVersionRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {VERSION_COLUMNS} FROM skill_versions WHERE skill_name = $1 ORDER BY version"
+            )))
+            .bind(name)
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// The files of a published version.
@@ -221,17 +235,19 @@ impl Store {
 
     /// All skills with their latest version and open-draft count.
     pub async fn list_skills(&self) -> Result<Vec<SkillSummary>, StoreError> {
-        Ok(sqlx::query_as::<_, SkillSummary>(
-            "SELECT s.name AS name, v.version AS latest_version, v.description AS description,
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, SkillSummary>(
+                "SELECT s.name AS name, v.version AS latest_version, v.description AS description,
                     (SELECT COUNT(*) FROM drafts d WHERE d.skill_name = s.name
                        AND d.status NOT IN ('published', 'rejected')) AS open_drafts
              FROM skills s
              JOIN skill_versions v ON v.skill_name = s.name
              WHERE v.version = (SELECT MAX(version) FROM skill_versions WHERE skill_name = s.name)
              ORDER BY s.name",
-        )
-        .fetch_all(&self.pool)
-        .await?)
+            )
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Stores a draft with its files and static reports.
@@ -250,28 +266,36 @@ impl Store {
         };
         let mut tx = self.pool.begin().await?;
         put_blobs(&mut tx, &draft.files).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-        )))
-        .bind(&row.id)
-        .bind(&row.skill_name)
-        .bind(&row.description)
-        .bind(&row.revises_version_id)
-        .bind(&row.content_hash)
-        .bind(&row.status)
-        .bind(&row.lint_report)
-        .bind(&row.safety_report)
-        .bind(&row.preservation_report)
-        .bind(&row.created_at)
-        .execute(&mut *tx)
-        .await?;
+        on_conn!(&mut tx, |e| {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            )))
+            .bind(&row.id)
+            .bind(&row.skill_name)
+            .bind(&row.description)
+            .bind(&row.revises_version_id)
+            .bind(&row.content_hash)
+            .bind(&row.status)
+            .bind(&row.lint_report)
+            .bind(&row.safety_report)
+            .bind(&row.preservation_report)
+            .bind(&row.created_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         for f in &draft.files {
-            sqlx::query("INSERT INTO draft_files (draft_id, path, blob_hash) VALUES ($1, $2, $3)")
+            on_conn!(&mut tx, |e| {
+                sqlx::query(
+                    "INSERT INTO draft_files (draft_id, path, blob_hash) VALUES ($1, $2, $3)",
+                )
                 .bind(&row.id)
                 .bind(&f.path)
                 .bind(content_hash(&f.bytes))
-                .execute(&mut *tx)
-                .await?;
+                .execute(e)
+                .await
+                .map(Executed::from)
+            })?;
         }
         tx.commit().await?;
         Ok(row)
@@ -279,12 +303,14 @@ impl Store {
 
     /// One draft.
     pub async fn get_draft(&self, id: &str) -> Result<DraftRow, StoreError> {
-        sqlx::query_as::<_, DraftRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
+        on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, DraftRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(e)
+            .await
+        })?
         .ok_or_else(|| StoreError::NotFound {
             kind: "draft",
             id: id.into(),
@@ -293,11 +319,13 @@ impl Store {
 
     /// All drafts, newest first.
     pub async fn list_drafts(&self) -> Result<Vec<DraftRow>, StoreError> {
-        Ok(sqlx::query_as::<_, DraftRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {DRAFT_COLUMNS} FROM drafts ORDER BY created_at DESC, id"
-        )))
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, DraftRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {DRAFT_COLUMNS} FROM drafts ORDER BY created_at DESC, id"
+            )))
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// The files of a draft.
@@ -311,12 +339,14 @@ impl Store {
         key: &str,
         id: &str,
     ) -> Result<Vec<SkillFile>, StoreError> {
-        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT f.path, b.content FROM {table} f JOIN blobs b ON b.hash = f.blob_hash WHERE f.{key} = $1 ORDER BY f.path"
-        )))
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, Vec<u8>)> = on_pool!(&self.pool, |e| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT f.path, b.content FROM {table} f JOIN blobs b ON b.hash = f.blob_hash WHERE f.{key} = $1 ORDER BY f.path"
+            )))
+            .bind(id)
+            .fetch_all(e)
+            .await
+        })?;
         Ok(rows
             .into_iter()
             .map(|(path, bytes)| SkillFile { path, bytes })

@@ -1,6 +1,7 @@
 //! Queries for the web UI and HTTP API: API tokens (stored as SHA-256
 //! hashes only) and read-only views of evals with their report documents.
 
+use crate::db::{Executed, on_pool};
 use crate::{Store, StoreError, new_id, now_rfc3339};
 
 /// A stored API token (its hash is never returned).
@@ -65,16 +66,19 @@ impl Store {
             created_at: now_rfc3339(),
             revoked_at: None,
         };
-        sqlx::query(
-            "INSERT INTO api_tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&row.id)
-        .bind(&row.name)
-        .bind(&row.role)
-        .bind(token_hash)
-        .bind(&row.created_at)
-        .execute(&self.pool)
-        .await?;
+        on_pool!(&self.pool, |e| {
+            sqlx::query(
+                "INSERT INTO api_tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&row.id)
+            .bind(&row.name)
+            .bind(&row.role)
+            .bind(token_hash)
+            .bind(&row.created_at)
+            .execute(e)
+            .await
+            .map(Executed::from)
+        })?;
         Ok(row)
     }
 
@@ -83,48 +87,48 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<ApiTokenRow>, StoreError> {
-        Ok(sqlx::query_as::<_, ApiTokenRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
-        )))
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, ApiTokenRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
+            )))
+            .bind(token_hash)
+            .fetch_optional(e)
+            .await
+        })?)
     }
 
     /// How many unrevoked tokens exist (0: no authentication configured).
     pub async fn count_api_tokens(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL",
-            )
-            .fetch_one(&self.pool)
-            .await?,
-        )
+        Ok(on_pool!(&self.pool, |e| {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL")
+                .fetch_one(e)
+                .await
+        })?)
     }
 
     /// Every token, newest first (hashes not included).
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiTokenRow>, StoreError> {
-        Ok(
+        Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, ApiTokenRow>(sqlx::AssertSqlSafe(format!(
                 "SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY created_at DESC, id"
             )))
-            .fetch_all(&self.pool)
-            .await?,
-        )
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// The newest eval of every draft, with its latest report document.
     pub async fn web_latest_evals(&self) -> Result<Vec<EvalWithReport>, StoreError> {
-        Ok(
+        Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, EvalWithReport>(sqlx::AssertSqlSafe(format!(
                 "{EVAL_WITH_REPORT}
              WHERE e.id = (SELECT e2.id FROM evals e2 WHERE e2.draft_id = e.draft_id
                            ORDER BY e2.created_at DESC, e2.id DESC LIMIT 1)
              ORDER BY e.created_at DESC, e.id"
             )))
-            .fetch_all(&self.pool)
-            .await?,
-        )
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// Every eval of a draft, newest first, with its latest report document.
@@ -132,24 +136,26 @@ impl Store {
         &self,
         draft_id: &str,
     ) -> Result<Vec<EvalWithReport>, StoreError> {
-        Ok(
+        Ok(on_pool!(&self.pool, |e| {
             sqlx::query_as::<_, EvalWithReport>(sqlx::AssertSqlSafe(format!(
                 "{EVAL_WITH_REPORT} WHERE e.draft_id = $1 ORDER BY e.created_at DESC, e.id DESC"
             )))
             .bind(draft_id)
-            .fetch_all(&self.pool)
-            .await?,
-        )
+            .fetch_all(e)
+            .await
+        })?)
     }
 
     /// One eval with its latest report document.
     pub async fn web_eval(&self, eval_id: &str) -> Result<EvalWithReport, StoreError> {
-        sqlx::query_as::<_, EvalWithReport>(sqlx::AssertSqlSafe(format!(
-            "{EVAL_WITH_REPORT} WHERE e.id = $1"
-        )))
-        .bind(eval_id)
-        .fetch_optional(&self.pool)
-        .await?
+        on_pool!(&self.pool, |e| {
+            sqlx::query_as::<_, EvalWithReport>(sqlx::AssertSqlSafe(format!(
+                "{EVAL_WITH_REPORT} WHERE e.id = $1"
+            )))
+            .bind(eval_id)
+            .fetch_optional(e)
+            .await
+        })?
         .ok_or_else(|| StoreError::NotFound {
             kind: "eval",
             id: eval_id.into(),

@@ -1,6 +1,10 @@
 //! Store API of evals: case candidates (FTS5 trigram, hints, pins), idempotent
 //! trial writes, reports, grade overrides.
 
+#[macro_use]
+mod common;
+
+use common::TestDb;
 use skillgate_core::{RecordedToolCall, Run};
 use skillgate_store::{
     CandidateQuery, NewDraft, NewReplayCase, NewToolCall, NewTrial, SkillFile, Store,
@@ -39,9 +43,8 @@ fn run(
     }
 }
 
-async fn store_with_runs() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("t.db")).await.unwrap();
+async fn store_with_runs(db: &TestDb) -> Store {
+    let store = db.store().await;
     store
         .insert_runs(&[
             run(
@@ -81,7 +84,7 @@ async fn store_with_runs() -> (tempfile::TempDir, Store) {
         ])
         .await
         .unwrap();
-    (dir, store)
+    store
 }
 
 fn ids(rows: &[skillgate_store::CandidateRow]) -> Vec<&str> {
@@ -90,9 +93,8 @@ fn ids(rows: &[skillgate_store::CandidateRow]) -> Vec<&str> {
     v
 }
 
-#[tokio::test]
-async fn candidates_match_full_text_hints_and_chinese_within_tenant_and_accepted() {
-    let (_d, store) = store_with_runs().await;
+async fn candidates_match_full_text_hints_and_chinese_within_tenant_and_accepted(db: TestDb) {
+    let store = store_with_runs(&db).await;
     let q = CandidateQuery {
         tenant: "acme".into(),
         skill_name: "wsr".into(),
@@ -107,9 +109,8 @@ async fn candidates_match_full_text_hints_and_chinese_within_tenant_and_accepted
     assert!(r3.fts_rank.is_none() && !r3.pinned);
 }
 
-#[tokio::test]
-async fn pinned_runs_are_candidates_even_when_rejected_or_unmatched() {
-    let (_d, store) = store_with_runs().await;
+async fn pinned_runs_are_candidates_even_when_rejected_or_unmatched(db: TestDb) {
+    let store = store_with_runs(&db).await;
     store
         .pin_case("wsr", "r4", "false pass last week", "me")
         .await
@@ -130,18 +131,16 @@ async fn pinned_runs_are_candidates_even_when_rejected_or_unmatched() {
     assert!(store.pin_case("wsr", "nope", "x", "me").await.is_err());
 }
 
-#[tokio::test]
-async fn most_common_tenant_counts_runs() {
-    let (_d, store) = store_with_runs().await;
+async fn most_common_tenant_counts_runs(db: TestDb) {
+    let store = store_with_runs(&db).await;
     assert_eq!(
         store.most_common_tenant().await.unwrap().as_deref(),
         Some("acme")
     );
 }
 
-#[tokio::test]
-async fn trial_writes_are_idempotent_and_carry_tool_calls_and_overrides() {
-    let (_d, store) = store_with_runs().await;
+async fn trial_writes_are_idempotent_and_carry_tool_calls_and_overrides(db: TestDb) {
+    let store = store_with_runs(&db).await;
     let draft = store
         .create_draft(&NewDraft {
             skill_name: "wsr".into(),
@@ -232,3 +231,10 @@ async fn trial_writes_are_idempotent_and_carry_tool_calls_and_overrides() {
     assert!(store.unfinished_eval(&draft.id).await.unwrap().is_none());
     assert_eq!(store.get_eval(&eval.id).await.unwrap().status, "passed");
 }
+
+backend_tests!(
+    candidates_match_full_text_hints_and_chinese_within_tenant_and_accepted,
+    pinned_runs_are_candidates_even_when_rejected_or_unmatched,
+    most_common_tenant_counts_runs,
+    trial_writes_are_idempotent_and_carry_tool_calls_and_overrides,
+);

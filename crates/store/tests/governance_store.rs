@@ -1,15 +1,15 @@
 //! Store-level governance: reviews, publish decisions, rollback, incidents,
 //! kill switch and phase records, each with its audit entry.
 
+#[macro_use]
+mod common;
+
+use common::TestDb;
 use serde_json::json;
 use skillgate_core::gate::{GateConfig, RolloutPhase};
 use skillgate_store::{
     GovernanceError, NewDraft, NewReview, ReviewDecision, Severity, SkillFile, Store,
 };
-
-async fn store(dir: &tempfile::TempDir) -> Store {
-    Store::open(&dir.path().join("t.db")).await.unwrap()
-}
 
 fn files(body: &str) -> Vec<SkillFile> {
     vec![
@@ -77,10 +77,8 @@ fn strict() -> GateConfig {
     GateConfig::default()
 }
 
-#[tokio::test]
-async fn a_new_review_supersedes_the_previous_one_and_keeps_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_new_review_supersedes_the_previous_one_and_keeps_history(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, "a", Some("passed")).await;
     let e = eval(&s, &d, "passed", "high").await;
     let first = s
@@ -108,10 +106,8 @@ async fn a_new_review_supersedes_the_previous_one_and_keeps_history() {
     assert!(audit.iter().all(|a| a.actor == "alice"));
 }
 
-#[tokio::test]
-async fn a_review_without_an_eval_has_no_decision_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_review_without_an_eval_has_no_decision_time(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, "a", Some("passed")).await;
     let r = s
         .record_review(&review(&d, ReviewDecision::Approve, None))
@@ -121,10 +117,8 @@ async fn a_review_without_an_eval_has_no_decision_time() {
     assert_eq!(r.eval_id, None);
 }
 
-#[tokio::test]
-async fn approving_a_skipped_or_partial_eval_needs_a_rationale() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn approving_a_skipped_or_partial_eval_needs_a_rationale(db: TestDb) {
+    let s = db.store().await;
     for status in ["skipped_provider_unavailable", "partial"] {
         let d = draft(&s, status, Some("passed")).await;
         eval(&s, &d, status, "low").await;
@@ -147,10 +141,8 @@ async fn approving_a_skipped_or_partial_eval_needs_a_rationale() {
     }
 }
 
-#[tokio::test]
-async fn rejecting_needs_a_rationale() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn rejecting_needs_a_rationale(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, "a", Some("passed")).await;
     let err = s
         .record_review(&review(&d, ReviewDecision::Reject, None))
@@ -162,10 +154,8 @@ async fn rejecting_needs_a_rationale() {
     );
 }
 
-#[tokio::test]
-async fn an_allowed_publish_copies_the_draft_files_into_a_new_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn an_allowed_publish_copies_the_draft_files_into_a_new_version(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, "a", Some("passed")).await;
     let e = eval(&s, &d, "passed", "high").await;
     let r = s
@@ -197,10 +187,8 @@ async fn an_allowed_publish_copies_the_draft_files_into_a_new_version() {
     );
 }
 
-#[tokio::test]
-async fn a_refused_publish_is_recorded_and_audited_and_publishes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_refused_publish_is_recorded_and_audited_and_publishes_nothing(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, "a", Some("failed")).await;
     let out = s.publish_draft(&d, &strict(), "bob").await.unwrap();
     assert!(out.version.is_none());
@@ -222,10 +210,8 @@ async fn a_refused_publish_is_recorded_and_audited_and_publishes_nothing() {
     assert!(audit.detail.contains("safety-failed"), "{}", audit.detail);
 }
 
-#[tokio::test]
-async fn shadow_publishes_past_a_non_safety_failure_and_records_the_disagreement() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn shadow_publishes_past_a_non_safety_failure_and_records_the_disagreement(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, "a", Some("passed")).await;
     eval(&s, &d, "passed", "low").await;
     let cfg = GateConfig {
@@ -240,10 +226,8 @@ async fn shadow_publishes_past_a_non_safety_failure_and_records_the_disagreement
     assert_eq!(dec.human_agreed, Some(false));
 }
 
-#[tokio::test]
-async fn the_latest_eval_report_is_the_one_the_gate_reads() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn the_latest_eval_report_is_the_one_the_gate_reads(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, "a", Some("passed")).await;
     eval(&s, &d, "failed", "high").await;
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -254,10 +238,8 @@ async fn the_latest_eval_report_is_the_one_the_gate_reads() {
     assert_eq!(sum.blocked_coverage, Some(0.1));
 }
 
-#[tokio::test]
-async fn an_unreadable_eval_report_is_an_error_naming_the_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn an_unreadable_eval_report_is_an_error_naming_the_report(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, "a", Some("passed")).await;
     s.test_support_insert_eval_report(&d, &json!({ "status": "exploded" }))
         .await
@@ -270,10 +252,8 @@ async fn an_unreadable_eval_report_is_an_error_naming_the_report() {
     );
 }
 
-#[tokio::test]
-async fn rollback_publishes_the_earlier_files_as_a_new_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn rollback_publishes_the_earlier_files_as_a_new_version(db: TestDb) {
+    let s = db.store().await;
     for body in ["one", "two", "three"] {
         s.publish_skill_version("s", body, &files(body), None)
             .await
@@ -303,10 +283,8 @@ async fn rollback_publishes_the_earlier_files_as_a_new_version() {
     assert_eq!((back.to.version, back.new_version.version), (3, 5));
 }
 
-#[tokio::test]
-async fn rollback_refuses_a_missing_version_the_current_one_and_a_single_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn rollback_refuses_a_missing_version_the_current_one_and_a_single_version(db: TestDb) {
+    let s = db.store().await;
     let err = s.rollback_skill("s", None, "r", "c").await.unwrap_err();
     assert!(matches!(err, GovernanceError::SkillNotFound(_)), "{err}");
     s.publish_skill_version("s", "d", &files("one"), None)
@@ -337,10 +315,8 @@ async fn rollback_refuses_a_missing_version_the_current_one_and_a_single_version
     );
 }
 
-#[tokio::test]
-async fn a_p0_incident_turns_the_kill_switch_on_and_closing_it_does_not_turn_it_off() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_p0_incident_turns_the_kill_switch_on_and_closing_it_does_not_turn_it_off(db: TestDb) {
+    let s = db.store().await;
     let opened = s
         .open_incident(Severity::P0, "replay wrote to prod", "", "ops")
         .await
@@ -412,10 +388,8 @@ async fn a_p0_incident_turns_the_kill_switch_on_and_closing_it_does_not_turn_it_
     }
 }
 
-#[tokio::test]
-async fn a_p1_incident_leaves_the_kill_switch_alone() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_p1_incident_leaves_the_kill_switch_alone(db: TestDb) {
+    let s = db.store().await;
     let opened = s
         .open_incident(Severity::P1, "flaky grader", "", "ops")
         .await
@@ -425,10 +399,8 @@ async fn a_p1_incident_leaves_the_kill_switch_alone() {
     assert_eq!(s.list_incidents(true).await.unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn disabling_replay_keeps_publishing_unless_asked() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn disabling_replay_keeps_publishing_unless_asked(db: TestDb) {
+    let s = db.store().await;
     let k = s
         .disable_replay(false, "provider bill", "ops")
         .await
@@ -451,10 +423,8 @@ async fn disabling_replay_keeps_publishing_unless_asked() {
     );
 }
 
-#[tokio::test]
-async fn a_phase_change_is_audited_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_phase_change_is_audited_once(db: TestDb) {
+    let s = db.store().await;
     let first = s.observe_phase(RolloutPhase::Shadow, "ops").await.unwrap();
     assert_eq!(first.unwrap().previous, None);
     assert_eq!(
@@ -494,10 +464,8 @@ fn severity_parses_case_insensitively_and_rejects_others() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_publishes_of_one_draft_publish_it_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn concurrent_publishes_of_one_draft_publish_it_once(db: TestDb) {
+    let s = db.store().await;
     let d = draft(&s, "a", Some("passed")).await;
     eval(&s, &d, "passed", "high").await;
     s.record_review(&review(&d, ReviewDecision::Approve, None))
@@ -505,7 +473,7 @@ async fn concurrent_publishes_of_one_draft_publish_it_once() {
         .unwrap();
     let mut tasks = Vec::new();
     for i in 0..6 {
-        let store = Store::open(&dir.path().join("t.db")).await.unwrap();
+        let store = db.store().await;
         let d = d.clone();
         tasks.push(tokio::spawn(async move {
             store.publish_draft(&d, &strict(), &format!("p{i}")).await
@@ -524,10 +492,8 @@ async fn concurrent_publishes_of_one_draft_publish_it_once() {
     assert_eq!(s.skill_versions("s").await.unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn a_draft_that_does_not_revise_the_current_version_is_refused_as_stale() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_draft_that_does_not_revise_the_current_version_is_refused_as_stale(db: TestDb) {
+    let s = db.store().await;
     let first = draft(&s, "a", Some("passed")).await;
     let second = draft(&s, "b", Some("passed")).await;
     for d in [&first, &second] {
@@ -550,10 +516,8 @@ async fn a_draft_that_does_not_revise_the_current_version_is_refused_as_stale() 
     assert_eq!(s.get_draft(&second).await.unwrap().status, "approved");
 }
 
-#[tokio::test]
-async fn a_review_records_the_evidence_recommendation_and_whether_it_agreed() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+async fn a_review_records_the_evidence_recommendation_and_whether_it_agreed(db: TestDb) {
+    let s = db.store().await;
     let good = draft(&s, "a", Some("passed")).await;
     eval(&s, &good, "passed", "high").await;
     let r = s
@@ -611,3 +575,24 @@ async fn a_review_records_the_evidence_recommendation_and_whether_it_agreed() {
     let stored = s.current_review(&partial).await.unwrap().unwrap();
     assert_eq!(stored, r);
 }
+
+backend_tests!(
+    a_new_review_supersedes_the_previous_one_and_keeps_history,
+    a_review_without_an_eval_has_no_decision_time,
+    approving_a_skipped_or_partial_eval_needs_a_rationale,
+    rejecting_needs_a_rationale,
+    an_allowed_publish_copies_the_draft_files_into_a_new_version,
+    a_refused_publish_is_recorded_and_audited_and_publishes_nothing,
+    shadow_publishes_past_a_non_safety_failure_and_records_the_disagreement,
+    the_latest_eval_report_is_the_one_the_gate_reads,
+    an_unreadable_eval_report_is_an_error_naming_the_report,
+    rollback_publishes_the_earlier_files_as_a_new_version,
+    rollback_refuses_a_missing_version_the_current_one_and_a_single_version,
+    a_p0_incident_turns_the_kill_switch_on_and_closing_it_does_not_turn_it_off,
+    a_p1_incident_leaves_the_kill_switch_alone,
+    disabling_replay_keeps_publishing_unless_asked,
+    a_phase_change_is_audited_once,
+    concurrent_publishes_of_one_draft_publish_it_once,
+    a_draft_that_does_not_revise_the_current_version_is_refused_as_stale,
+    a_review_records_the_evidence_recommendation_and_whether_it_agreed,
+);

@@ -1,5 +1,9 @@
 //! Operations queries: facts for product metrics, and the retention purge.
 
+#[macro_use]
+mod common;
+
+use common::TestDb;
 use skillgate_core::Run;
 use skillgate_store::{
     NewDraft, NewReplayCase, NewToolCall, NewTrial, PURGED_JSON, RetentionPolicy, SkillFile, Store,
@@ -23,14 +27,13 @@ fn run(id: &str, tenant: &str) -> Run {
     }
 }
 
-async fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("t.db")).await.unwrap();
+async fn store(db: &TestDb) -> Store {
+    let store = db.store().await;
     store
         .insert_runs(&[run("ra", "acme"), run("rb", "other")])
         .await
         .unwrap();
-    (dir, store)
+    store
 }
 
 async fn draft(store: &Store, preservation: Option<&str>) -> String {
@@ -121,9 +124,8 @@ fn report() -> serde_json::Value {
     })
 }
 
-#[tokio::test]
-async fn purge_removes_raw_data_of_evals_past_their_tenants_retention_only() {
-    let (_d, store) = store().await;
+async fn purge_removes_raw_data_of_evals_past_their_tenants_retention_only(db: TestDb) {
+    let store = store(&db).await;
     let acme = eval_with_raw_data(&store, "ra", report()).await;
     let other = eval_with_raw_data(&store, "rb", report()).await;
     let policy = RetentionPolicy {
@@ -198,9 +200,8 @@ async fn purge_removes_raw_data_of_evals_past_their_tenants_retention_only() {
     assert_eq!((rest.evals, rest.transcripts), (1, 2));
 }
 
-#[tokio::test]
-async fn unfinished_evals_are_never_purged() {
-    let (_d, store) = store().await;
+async fn unfinished_evals_are_never_purged(db: TestDb) {
+    let store = store(&db).await;
     let draft_id = draft(&store, None).await;
     store.create_eval(&draft_id, "replay", "{}").await.unwrap();
     let later = time::OffsetDateTime::now_utc() + time::Duration::days(400);
@@ -211,9 +212,8 @@ async fn unfinished_evals_are_never_purged() {
     assert_eq!(counts.evals, 0);
 }
 
-#[tokio::test]
-async fn ops_evals_read_the_report_facts() {
-    let (_d, store) = store().await;
+async fn ops_evals_read_the_report_facts(db: TestDb) {
+    let store = store(&db).await;
     let id = eval_with_raw_data(&store, "ra", report()).await;
     let rows = store.ops_evals(None).await.unwrap();
     assert_eq!(rows.len(), 1);
@@ -226,9 +226,8 @@ async fn ops_evals_read_the_report_facts() {
     assert!(store.ops_evals(Some("9999")).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn trial_durations_and_tokens_come_from_trials() {
-    let (_d, store) = store().await;
+async fn trial_durations_and_tokens_come_from_trials(db: TestDb) {
+    let store = store(&db).await;
     eval_with_raw_data(&store, "ra", report()).await;
     let mut walls: Vec<(String, u64)> = store
         .ops_trial_durations(None)
@@ -254,9 +253,8 @@ async fn trial_durations_and_tokens_come_from_trials() {
     );
 }
 
-#[tokio::test]
-async fn preservation_statuses_are_read_from_drafts() {
-    let (_d, store) = store().await;
+async fn preservation_statuses_are_read_from_drafts(db: TestDb) {
+    let store = store(&db).await;
     draft(&store, Some(r#"{"status":"failed","sections":[]}"#)).await;
     draft(&store, Some(r#"{"status":"passed"}"#)).await;
     draft(&store, None).await;
@@ -271,9 +269,8 @@ async fn preservation_statuses_are_read_from_drafts() {
     assert_eq!(statuses, ["failed", "passed"]);
 }
 
-#[tokio::test]
-async fn trial_durations_outlive_the_purge() {
-    let (_d, store) = store().await;
+async fn trial_durations_outlive_the_purge(db: TestDb) {
+    let store = store(&db).await;
     eval_with_raw_data(&store, "ra", report()).await;
     let later = time::OffsetDateTime::now_utc() + time::Duration::days(40);
     store
@@ -290,9 +287,8 @@ async fn trial_durations_outlive_the_purge() {
     assert_eq!(walls.iter().sum::<u64>(), 4600);
 }
 
-#[tokio::test]
-async fn report_facts_are_the_same_on_repeated_reads() {
-    let (_d, store) = store().await;
+async fn report_facts_are_the_same_on_repeated_reads(db: TestDb) {
+    let store = store(&db).await;
     eval_with_raw_data(&store, "ra", report()).await;
     let first = store.ops_evals(None).await.unwrap();
     let second = store.ops_evals(None).await.unwrap();
@@ -302,3 +298,13 @@ async fn report_facts_are_the_same_on_repeated_reads() {
         Some(0.25)
     );
 }
+
+backend_tests!(
+    purge_removes_raw_data_of_evals_past_their_tenants_retention_only,
+    unfinished_evals_are_never_purged,
+    ops_evals_read_the_report_facts,
+    trial_durations_and_tokens_come_from_trials,
+    preservation_statuses_are_read_from_drafts,
+    trial_durations_outlive_the_purge,
+    report_facts_are_the_same_on_repeated_reads,
+);

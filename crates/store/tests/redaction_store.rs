@@ -1,6 +1,10 @@
 //! Planted secrets never reach the database file: runs, trials, tool calls and
 //! reports are redacted on the way in (SPEC §7).
 
+#[macro_use]
+mod common;
+
+use common::TestDb;
 use skillgate_store::{NewDraft, NewReplayCase, NewToolCall, NewTrial, SkillFile, Store};
 
 /// One planted value per kind, all fake.
@@ -33,21 +37,8 @@ fn planted_text() -> String {
     )
 }
 
-fn db_bytes(dir: &std::path::Path) -> Vec<u8> {
-    let mut all = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.to_string_lossy().contains("skillgate.db") {
-            all.extend(std::fs::read(&p).unwrap());
-        }
-    }
-    all
-}
-
-#[tokio::test]
-async fn planted_secrets_of_every_kind_are_not_in_the_database_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("skillgate.db")).await.unwrap();
+async fn planted_secrets_of_every_kind_are_not_in_the_database_file(db: TestDb) {
+    let store = db.store().await;
     let text = planted_text();
     let run: skillgate_core::Run = serde_json::from_value(serde_json::json!({
         "id": "run-secret", "tenant": "t", "locale": "en",
@@ -140,8 +131,7 @@ async fn planted_secrets_of_every_kind_are_not_in_the_database_file() {
         .unwrap();
     store.close().await;
 
-    let bytes = db_bytes(dir.path());
-    let haystack = String::from_utf8_lossy(&bytes);
+    let haystack = db.raw_contents().await;
     for secret in SECRETS {
         assert!(
             !haystack.contains(secret),
@@ -178,10 +168,8 @@ async fn eval_for_reports(store: &Store) -> String {
         .id
 }
 
-#[tokio::test]
-async fn stored_eval_report_is_what_redact_report_makes_of_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("skillgate.db")).await.unwrap();
+async fn stored_eval_report_is_what_redact_report_makes_of_it(db: TestDb) {
+    let store = db.store().await;
     let bodies = [
         // Nothing to redact: stored byte for byte (field order kept).
         r#"{"status":"passed","case_reports":[{"answer":"fine","n":1}],"raw_report":[1,2],"k":3}"#
@@ -207,10 +195,8 @@ async fn stored_eval_report_is_what_redact_report_makes_of_it() {
     }
 }
 
-#[tokio::test]
-async fn dropped_report_writer_stores_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("skillgate.db")).await.unwrap();
+async fn dropped_report_writer_stores_nothing(db: TestDb) {
+    let store = db.store().await;
     let eval_id = eval_for_reports(&store).await;
     let mut writer = store.begin_reports(&eval_id).await.unwrap();
     writer.add_case(r#"{"case_id":"c1"}"#).await.unwrap();
@@ -218,3 +204,9 @@ async fn dropped_report_writer_stores_nothing() {
     assert!(store.case_reports(&eval_id).await.unwrap().is_empty());
     assert!(store.eval_report(&eval_id).await.unwrap().is_none());
 }
+
+backend_tests!(
+    planted_secrets_of_every_kind_are_not_in_the_database_file,
+    stored_eval_report_is_what_redact_report_makes_of_it,
+    dropped_report_writer_stores_nothing,
+);

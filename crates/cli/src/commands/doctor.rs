@@ -33,7 +33,11 @@ pub async fn run(ctx: &Ctx) -> Result<Outcome> {
             checks.push(Check {
                 name: "database",
                 status: "ok",
-                detail: format!("{} ({total} runs, {accepted} accepted)", ctx.db.display()),
+                detail: format!(
+                    "{} ({}; {total} runs, {accepted} accepted)",
+                    ctx.db_label(),
+                    store.backend()
+                ),
             });
         }
         Err(e) => checks.push(Check {

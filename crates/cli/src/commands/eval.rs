@@ -253,8 +253,12 @@ pub fn eval_settings(config: &Config, args: Option<&EvalArgs>) -> Result<EvalSet
 
 /// The database file `db` and its `-wal`, `-shm` and `-journal` companions,
 /// as absolute paths: skillgate writes them during an eval, so the tripwire
-/// leaves them out (`skillgate eval`, `skillgate worker`).
+/// leaves them out (`skillgate eval`, `skillgate worker`). None for a
+/// PostgreSQL URL: that database lives on its server, not in a local file.
 pub fn database_files(db: &std::path::Path) -> Vec<PathBuf> {
+    if skillgate_store::is_postgres_url(&db.to_string_lossy()) {
+        return Vec::new();
+    }
     let db = std::path::absolute(db).unwrap_or_else(|_| db.to_path_buf());
     ["", "-wal", "-shm", "-journal"]
         .iter()

@@ -465,7 +465,7 @@ pub async fn worker(ctx: &Ctx, args: WorkerArgs) -> Result<Outcome> {
     }
     eprintln!(
         "worker {id}: taking eval jobs from {} ({} at once, lease {} s{}; Ctrl-C gives running jobs back)",
-        ctx.db.display(),
+        ctx.db_label(),
         args.concurrency,
         args.lease.as_secs_f64(),
         if args.once {

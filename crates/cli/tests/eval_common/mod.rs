@@ -11,6 +11,11 @@ use std::path::{Path, PathBuf};
 pub const SKILL: &str = "report-writer";
 
 pub fn skillgate(dir: &Path) -> Command {
+    skillgate_on(dir, "eval.db")
+}
+
+/// [`skillgate`] on the database `db` (a SQLite path or a PostgreSQL URL).
+pub fn skillgate_on(dir: &Path, db: &str) -> Command {
     let mut cmd = Command::cargo_bin("skillgate").unwrap();
     cmd.current_dir(dir)
         .env_remove("SKILLGATE_DB")
@@ -22,7 +27,7 @@ pub fn skillgate(dir: &Path) -> Command {
         .env_remove("SKILLGATE_JUDGE_PROVIDER")
         .env_remove("SKILLGATE_JUDGE_BASE_URL")
         .env_remove("SKILLGATE_JUDGE_MODEL")
-        .args(["--db", "eval.db", "--config", "skillgate.toml"]);
+        .args(["--db", db, "--config", "skillgate.toml"]);
     cmd
 }
 
@@ -56,12 +61,18 @@ fn run(id: &str, task: &str, want: &str) -> Run {
 
 /// Writes `eval.db` and `skillgate.toml` into `dir`; returns the draft id.
 pub async fn fixture(dir: &Path) -> String {
+    fixture_on(dir, &db(dir).display().to_string()).await
+}
+
+/// [`fixture`] with the data in the database `db` (a SQLite path or a
+/// PostgreSQL URL) instead of `eval.db`.
+pub async fn fixture_on(dir: &Path, db: &str) -> String {
     std::fs::write(
         dir.join("skillgate.toml"),
         "[eval]\nconcurrency = 2\nbwrap_path = \"/nonexistent/bwrap\"\nprotected_paths = []\n",
     )
     .unwrap();
-    let store = Store::open(&dir.join("eval.db")).await.unwrap();
+    let store = Store::open_url(db).await.unwrap();
     store
         .insert_runs(&[
             run(
