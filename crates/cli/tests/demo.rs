@@ -1,14 +1,11 @@
 //! `skillgate demo` on a fresh folder, checked through the CLI as a user would.
 
+mod support;
 use assert_cmd::Command;
 use std::path::Path;
 
 fn skillgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("skillgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("SKILLGATE_DB")
-        .env_remove("SKILLGATE_CONFIG");
-    cmd
+    support::skillgate_in(dir)
 }
 
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {

@@ -2,6 +2,7 @@
 //! without a provider (heuristic mode).
 
 mod eval_common;
+mod support;
 
 use eval_common::*;
 

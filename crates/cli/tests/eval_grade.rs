@@ -1,6 +1,7 @@
 //! `skillgate report grade`: a human score overrides the graders' in a new report.
 
 mod eval_common;
+mod support;
 
 use eval_common::*;
 use skillgate_scripted_llm::{Mode, Rule, Script, Step};

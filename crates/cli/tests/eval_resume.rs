@@ -3,6 +3,7 @@
 //! trial stored before the kill is sent to the provider again.
 
 mod eval_common;
+mod support;
 
 use eval_common::*;
 use skillgate_scripted_llm::{Mode, Rule, Script, Step};

@@ -7,6 +7,7 @@
 //! and low confidence — through the store's clearly marked test-support
 //! function, and goes on. Once `skillgate eval` lands, the real command runs.
 
+mod support;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use skillgate_store::Store;
@@ -15,15 +16,8 @@ use std::path::Path;
 const DB: &str = "D/skillgate.db";
 
 fn skillgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("skillgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("SKILLGATE_DB")
-        .env_remove("SKILLGATE_CONFIG")
-        .env_remove("SKILLGATE_PROVIDER")
-        .env_remove("SKILLGATE_BASE_URL")
-        .env_remove("SKILLGATE_MODEL")
-        .env_remove("SKILLGATE_API_KEY")
-        .env("USER", "e2e");
+    let mut cmd = support::skillgate_in(dir);
+    cmd.env("USER", "e2e");
     cmd
 }
 

@@ -4,17 +4,15 @@
 //! the kill switch and incidents through the CLI); the verdict is read from the
 //! real binary, so these tests prove each gate input is read from the store.
 
+mod support;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use skillgate_store::{NewDraft, NewReview, ReviewDecision, SkillFile, Store};
 use std::path::{Path, PathBuf};
 
 fn skillgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("skillgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("SKILLGATE_DB")
-        .env_remove("SKILLGATE_CONFIG")
-        .env("USER", "tester")
+    let mut cmd = support::skillgate_in(dir);
+    cmd.env("USER", "tester")
         .args(["--db", "g.db", "--config", "skillgate.toml"]);
     cmd
 }

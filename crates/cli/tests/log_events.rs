@@ -5,6 +5,7 @@
 //! Tool-call events never carry a tool argument raw.
 
 mod eval_common;
+mod support;
 
 use assert_cmd::Command;
 use eval_common::*;

@@ -9,6 +9,7 @@
 //! JSON (reports, reviews, publish decisions, incidents, drafts).
 
 mod serve_common;
+mod support;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -19,18 +20,8 @@ use std::path::Path;
 const DB: &str = "D/skillgate.db";
 
 fn skillgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("skillgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("SKILLGATE_DB")
-        .env_remove("SKILLGATE_CONFIG")
-        .env_remove("SKILLGATE_PROVIDER")
-        .env_remove("SKILLGATE_BASE_URL")
-        .env_remove("SKILLGATE_MODEL")
-        .env_remove("SKILLGATE_API_KEY")
-        .env_remove("SKILLGATE_JUDGE_PROVIDER")
-        .env_remove("SKILLGATE_JUDGE_BASE_URL")
-        .env_remove("SKILLGATE_JUDGE_MODEL")
-        .env("USER", "metrics-e2e");
+    let mut cmd = support::skillgate_in(dir);
+    cmd.env("USER", "metrics-e2e");
     cmd
 }
 

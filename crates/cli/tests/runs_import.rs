@@ -1,5 +1,6 @@
 //! `skillgate runs import` against a real SQLite file, as a user runs it.
 
+mod support;
 use assert_cmd::Command;
 use std::path::Path;
 
@@ -10,11 +11,7 @@ fn run(id: &str) -> String {
 }
 
 fn skillgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("skillgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("SKILLGATE_DB")
-        .env_remove("SKILLGATE_CONFIG");
-    cmd
+    support::skillgate_in(dir)
 }
 
 fn stored_ids(dir: &Path) -> Vec<String> {

@@ -1,6 +1,7 @@
 //! `skillgate runs import --format openai|anthropic|claude-code` with the real
 //! binary on the shared agent-log fixtures (`../shared/fixtures/trajectories`).
 
+mod support;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -18,11 +19,7 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 fn skillgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("skillgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("SKILLGATE_DB")
-        .env_remove("SKILLGATE_CONFIG");
-    cmd
+    support::skillgate_in(dir)
 }
 
 /// Runs `runs import` with `--json` and returns (exit code, summary).

@@ -10,6 +10,7 @@
 //! through.
 
 mod serve_common;
+mod support;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
@@ -262,18 +263,8 @@ fn all_kinds() -> Vec<&'static str> {
 const DB: &str = "secrets.db";
 
 fn skillgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("skillgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("SKILLGATE_DB")
-        .env_remove("SKILLGATE_CONFIG")
-        .env_remove("SKILLGATE_PROVIDER")
-        .env_remove("SKILLGATE_BASE_URL")
-        .env_remove("SKILLGATE_MODEL")
-        .env_remove("SKILLGATE_API_KEY")
-        .env_remove("SKILLGATE_JUDGE_PROVIDER")
-        .env_remove("SKILLGATE_JUDGE_BASE_URL")
-        .env_remove("SKILLGATE_JUDGE_MODEL")
-        .args(["--db", DB, "--config", "skillgate.toml"]);
+    let mut cmd = support::skillgate_in(dir);
+    cmd.args(["--db", DB, "--config", "skillgate.toml"]);
     cmd
 }
 

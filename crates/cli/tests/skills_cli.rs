@@ -1,5 +1,6 @@
 //! Skill intake through the CLI: versions kept, drafts stored with reports, lint exit codes.
 
+mod support;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -14,11 +15,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn skillgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("skillgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("SKILLGATE_DB")
-        .env_remove("SKILLGATE_CONFIG");
-    cmd
+    support::skillgate_in(dir)
 }
 
 fn write_skill(dir: &Path, name: &str, body: &str) -> PathBuf {

@@ -5,6 +5,7 @@
 //! the lease back; `--metrics-addr` serves `/metrics`.
 
 mod eval_common;
+mod support;
 
 use eval_common::*;
 use skillgate_scripted_llm::{Mode, Rule, Script, ScriptedServer, Step};

@@ -403,7 +403,7 @@ impl Store {
         eval_id: &str,
         cases: &[NewReplayCase],
     ) -> Result<Vec<ReplayCaseRow>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_write().await?;
         let mut rows = Vec::with_capacity(cases.len());
         for (i, c) in cases.iter().enumerate() {
             let row = ReplayCaseRow {
@@ -453,7 +453,7 @@ impl Store {
         calls: &[NewToolCall],
     ) -> Result<Option<String>, StoreError> {
         let id = new_id("trl");
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_write().await?;
         let inserted = on_conn!(&mut tx, |e| {
             sqlx::query(
                 "INSERT INTO trials (id, eval_id, case_id, arm, trial_index, seed, status, score, passed, transcript, grades, input_tokens, output_tokens, finished_at, error, skill_loaded, cache_hits)
@@ -658,9 +658,14 @@ impl Store {
     /// reports one at a time with [`ReportWriter::add_case`] (so they need
     /// not all be held in memory), then [`ReportWriter::finish`]. Nothing is
     /// visible until `finish` commits; dropping the writer rolls back.
+    ///
+    /// The transaction takes the write lock at once (`BEGIN IMMEDIATE` on
+    /// SQLite): the writer reads transcripts before it writes, and a deferred
+    /// SQLite transaction that reads first fails with "database is locked"
+    /// when another process (a second worker) commits in between.
     pub async fn begin_reports(&self, eval_id: &str) -> Result<ReportWriter, StoreError> {
         Ok(ReportWriter {
-            tx: self.pool.begin().await?,
+            tx: self.pool.begin_write().await?,
             redactor: self.redactor.clone(),
             eval_id: eval_id.to_string(),
             now: now_rfc3339(),

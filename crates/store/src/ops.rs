@@ -470,7 +470,7 @@ impl Store {
                 break;
             };
             after = last.id.clone();
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.pool.begin_write().await?;
             for row in page {
                 let wall = serde_json::from_str::<Transcript>(&row.transcript)
                     .ok()
@@ -593,7 +593,7 @@ impl Store {
             dry_run,
             ..PurgeCounts::default()
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_write().await?;
         for eval_id in &expired {
             let transcripts: i64 = on_conn!(&mut tx, |e| {
                 sqlx::query_scalar(

@@ -59,7 +59,7 @@ impl Store {
     /// and left untouched.
     pub async fn insert_runs(&self, runs: &[Run]) -> Result<InsertRunsOutcome, StoreError> {
         let mut outcome = InsertRunsOutcome::default();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_write().await?;
         let now = now_rfc3339();
         for run in runs {
             // Redact before hashing, so a re-import of the same run hashes the same.

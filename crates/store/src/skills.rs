@@ -137,7 +137,7 @@ impl Store {
         source_draft_id: Option<&str>,
     ) -> Result<SkillVersionRow, StoreError> {
         let now = now_rfc3339();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_write().await?;
         on_conn!(&mut tx, |e| {
             sqlx::query(
                 "INSERT INTO skills (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
@@ -264,7 +264,7 @@ impl Store {
             preservation_report: draft.preservation_report.clone(),
             created_at: now_rfc3339(),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_write().await?;
         put_blobs(&mut tx, &draft.files).await?;
         on_conn!(&mut tx, |e| {
             sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use crate::support;
 use assert_cmd::Command;
 use skillgate_core::{Criteria, GraderCheck, GraderSpec, Run};
 use skillgate_store::{NewDraft, SkillFile, Store};
@@ -16,18 +17,8 @@ pub fn skillgate(dir: &Path) -> Command {
 
 /// [`skillgate`] on the database `db` (a SQLite path or a PostgreSQL URL).
 pub fn skillgate_on(dir: &Path, db: &str) -> Command {
-    let mut cmd = Command::cargo_bin("skillgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("SKILLGATE_DB")
-        .env_remove("SKILLGATE_CONFIG")
-        .env_remove("SKILLGATE_PROVIDER")
-        .env_remove("SKILLGATE_BASE_URL")
-        .env_remove("SKILLGATE_MODEL")
-        .env_remove("SKILLGATE_API_KEY")
-        .env_remove("SKILLGATE_JUDGE_PROVIDER")
-        .env_remove("SKILLGATE_JUDGE_BASE_URL")
-        .env_remove("SKILLGATE_JUDGE_MODEL")
-        .args(["--db", db, "--config", "skillgate.toml"]);
+    let mut cmd = support::skillgate_in(dir);
+    cmd.args(["--db", db, "--config", "skillgate.toml"]);
     cmd
 }
 
