@@ -423,14 +423,23 @@ async fn tripwire_change_in_a_protected_path_opens_a_p0_incident_and_ends_replay
     let (store, draft_id) = store_with_draft(dir.path()).await;
     let prod = tempfile::tempdir().unwrap();
     std::fs::write(prod.path().join("ledger.csv"), "a,b\n").unwrap();
-    let server = skillgate_scripted_llm::start(script(100)).await.unwrap();
+    let server = std::sync::Arc::new(skillgate_scripted_llm::start(script(100)).await.unwrap());
     let mut env = env(Some(provider(&server.openai_base_url(), 2)));
     env.protected_paths = vec![prod.path().to_path_buf()];
     env.tripwire = true;
-    // Something writes to the protected path while trials run.
+    // Something writes to the protected path while trials run: once the model
+    // has seen a trial's first request (request 1 is the availability probe),
+    // so the write lands between the tripwire's before and after fingerprints
+    // however slow the machine is.
     let target = prod.path().join("ledger.csv");
+    let seen = server.clone();
     let writer = tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        for _ in 0..6000 {
+            if seen.request_count() >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         std::fs::write(target, "a,b\n1,2\n").unwrap();
     });
     let out = run_eval(&store, &draft_id, settings(), &env).await.unwrap();
