@@ -6,40 +6,9 @@ mod eval_common;
 mod support;
 
 use eval_common::*;
-use skillgate_scripted_llm::{Mode, Rule, Script, Step};
 use skillgate_store::Store;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
-
-/// Every trial answers in one request after `delay_ms`.
-fn script(delay_ms: u64) -> Script {
-    let rule = |case: &str, answer: &str| Rule {
-        when_any_message_contains: Some(case.into()),
-        mode: Mode::ByTurn,
-        steps: vec![Step::text(answer).with_delay_ms(delay_ms)],
-        ..Default::default()
-    };
-    Script {
-        rules: vec![
-            rule("case-alpha", "ALPHA-OK"),
-            rule("case-beta", "beta without the marker"),
-            rule("case-gamma", "GAMMA-OK"),
-        ],
-        steps: vec![Step::text("OK")],
-        ..Default::default()
-    }
-}
-
-/// Seeds of the trial requests a server saw (the availability probe has none
-/// of the case markers).
-fn trial_seeds(server: &skillgate_scripted_llm::ScriptedServer) -> Vec<u64> {
-    server
-        .requests_seen()
-        .iter()
-        .filter(|r| r.body.to_string().contains("case-"))
-        .filter_map(|r| r.body.get("seed").and_then(|s| s.as_u64()))
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkilled_eval_resumes_without_repeating_finished_trials() {

@@ -689,20 +689,7 @@ async fn audit_on(
     subject: &str,
     detail: &str,
 ) -> Result<()> {
-    on_conn!(conn, |e| {
-        sqlx::query(
-            "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(new_id("aud"))
-        .bind(now_rfc3339())
-        .bind(actor)
-        .bind(action)
-        .bind(subject)
-        .bind(detail)
-        .execute(e)
-        .await
-        .map(Executed::from)
-    })?;
+    crate::insert_audit(conn, actor, action, subject, detail).await?;
     Ok(())
 }
 

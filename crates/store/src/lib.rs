@@ -240,20 +240,8 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        on_pool!(&self.pool, |e| {
-            sqlx::query(
-            "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(new_id("aud"))
-        .bind(now_rfc3339())
-        .bind(actor)
-        .bind(action)
-        .bind(subject)
-        .bind(detail)
-        .execute(e)
-        .await
-        .map(Executed::from)
-        })?;
+        let mut conn = self.pool.acquire().await?;
+        insert_audit(&mut conn, actor, action, subject, detail).await?;
         Ok(())
     }
 
@@ -338,6 +326,33 @@ fn redact_url_password(url: &str) -> String {
         Some((user, _)) => format!("{scheme}://{user}:***{}", &rest[at..]),
         None => url.to_string(),
     }
+}
+
+/// Appends one audit-log entry on `conn` (a pooled connection or an open
+/// transaction): the one INSERT behind [`Store::audit`] and every governance
+/// write that audits inside its own transaction.
+pub(crate) async fn insert_audit(
+    conn: &mut impl db::AsConn,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    db::on_conn!(conn, |e| {
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id("aud"))
+        .bind(now_rfc3339())
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .bind(detail)
+        .execute(e)
+        .await
+        .map(Executed::from)
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]

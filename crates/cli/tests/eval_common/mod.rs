@@ -118,3 +118,34 @@ pub async fn fixture_on(dir: &Path, db: &str) -> String {
 pub fn db(dir: &Path) -> PathBuf {
     dir.join("eval.db")
 }
+
+/// Every trial answers in one request after `delay_ms`.
+pub fn script(delay_ms: u64) -> skillgate_scripted_llm::Script {
+    use skillgate_scripted_llm::{Mode, Rule, Script, Step};
+    let rule = |case: &str, answer: &str| Rule {
+        when_any_message_contains: Some(case.into()),
+        mode: Mode::ByTurn,
+        steps: vec![Step::text(answer).with_delay_ms(delay_ms)],
+        ..Default::default()
+    };
+    Script {
+        rules: vec![
+            rule("case-alpha", "ALPHA-OK"),
+            rule("case-beta", "beta without the marker"),
+            rule("case-gamma", "GAMMA-OK"),
+        ],
+        steps: vec![Step::text("OK")],
+        ..Default::default()
+    }
+}
+
+/// Seeds of the trial requests a server saw (the availability probe has none
+/// of the case markers).
+pub fn trial_seeds(server: &skillgate_scripted_llm::ScriptedServer) -> Vec<u64> {
+    server
+        .requests_seen()
+        .iter()
+        .filter(|r| r.body.to_string().contains("case-"))
+        .filter_map(|r| r.body.get("seed").and_then(|s| s.as_u64()))
+        .collect()
+}
