@@ -917,13 +917,18 @@ fn confidence_str(c: skillgate_core::Confidence) -> &'static str {
 }
 
 /// The `provider.unavailable` event: which provider (none when not configured), where, and why.
+/// A configured provider that fails is a warning; no provider at all is the documented
+/// heuristic mode (the demo's default), so it is info and the report says why.
 fn log_provider_unavailable(cfg: Option<&ProviderConfig>, phase: &str, reason: &str) {
-    tracing::warn!(target: "skillgate::provider", event = "provider.unavailable",
-        provider = cfg.map_or("", |c| c.kind.as_str()),
-        base_url = %cfg.map_or(String::new(), |c| without_userinfo(&c.base_url)),
-        model = cfg.map_or("", |c| c.model.as_str()),
-        configured = cfg.is_some(), phase, reason = %reason,
-        "provider unavailable");
+    match cfg {
+        Some(c) => tracing::warn!(target: "skillgate::provider", event = "provider.unavailable",
+            provider = c.kind.as_str(), base_url = %without_userinfo(&c.base_url),
+            model = c.model.as_str(), configured = true, phase, reason = %reason,
+            "provider unavailable"),
+        None => tracing::info!(target: "skillgate::provider", event = "provider.unavailable",
+            provider = "", base_url = "", model = "", configured = false, phase,
+            reason = %reason, "no provider configured"),
+    }
 }
 
 /// `base_url` without any `user:password@` part, so a URL with credentials is never logged.
